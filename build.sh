@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Inversion.ML build script. Verbs: build, test, pack, sample (default: build then test).
+#   ./build.sh            restore + build + test
+#   ./build.sh test       run the default test suite (what CI runs)
+#   ./build.sh sample     run the quickstart sample on the built-in pretrained ResNet18
+#   ./build.sh pack       write the NuGet package into nuget/out/
+# Extra arguments after the verb go to the underlying command.
+set -euo pipefail
+cd "$(dirname "$0")"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+configuration="${CONFIGURATION:-Release}"
+verb="${1:-default}"
+[ $# -gt 0 ] && shift
+
+build() { dotnet build Inversion.ML.sln -c "$configuration" "$@"; }
+run_tests() {
+  rm -rf TestResults
+  dotnet test Inversion.ML.sln -c "$configuration" --logger "trx;LogFileName=tests.trx" --logger "console;verbosity=detailed" --results-directory TestResults "$@"
+}
+
+case "$verb" in
+  default) build && run_tests --no-build ;;
+  build)   build "$@" ;;
+  test)    run_tests "$@" ;;
+  sample)  dotnet run --project samples/Inversion.Quickstart -c "$configuration" -- "$@" ;;
+  pack)    dotnet pack src/Microsoft.ML.Inversion/Microsoft.ML.Inversion.csproj -c "$configuration" -o nuget/out "$@" ;;
+  *) echo "unknown verb '$verb'; expected build, test, pack or sample" >&2; exit 2 ;;
+esac
