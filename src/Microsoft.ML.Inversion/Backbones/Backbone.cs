@@ -1,0 +1,150 @@
+using System.Collections.Concurrent;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Inversion.Backbones;
+
+/// <summary>
+/// A frozen network whose layers can be inverted: it maps network input (see <see cref="Preprocessing"/>) to the
+/// output of any named layer, computing nothing after that layer. Weights are frozen, the network is in eval
+/// mode and lives on <see cref="Device"/>.
+/// </summary>
+/// <remarks>The backbone owns its network and preprocessing; dispose it when done.</remarks>
+public abstract class Backbone : IDisposable
+{
+    private readonly Dictionary<string, string> _aliases;
+    private readonly ConcurrentDictionary<(long, long), IReadOnlyList<BackboneLayer>> _layerTables = new();
+
+    /// <summary>Initialises the common parts of a backbone.</summary>
+    /// <param name="name">A display name (e.g. <c>ResNet18</c>).</param>
+    /// <param name="preprocessing">How RGB images become network input; the backbone takes ownership.</param>
+    /// <param name="inputHeight">The input height the network was trained at.</param>
+    /// <param name="inputWidth">The input width the network was trained at.</param>
+    /// <param name="device">Where the network runs.</param>
+    /// <param name="aliases">Readable names mapped to canonical layer names.</param>
+    /// <param name="typicalPixelNorm">The typical colour norm of one pixel of a natural image in network input units.</param>
+    protected Backbone(string name, ImagePreprocessing preprocessing, int inputHeight, int inputWidth, Device device,
+        IReadOnlyDictionary<string, string>? aliases, double typicalPixelNorm)
+    {
+        Name = name;
+        Preprocessing = preprocessing;
+        InputHeight = inputHeight;
+        InputWidth = inputWidth;
+        Device = device;
+        TypicalPixelNorm = typicalPixelNorm;
+        _aliases = new Dictionary<string, string>(aliases ?? new Dictionary<string, string>(), StringComparer.OrdinalIgnoreCase);
+    }
+
+    /// <summary>The backbone's display name.</summary>
+    public string Name { get; }
+
+    /// <summary>The contract between RGB 0–255 images and the network input.</summary>
+    public ImagePreprocessing Preprocessing { get; }
+
+    /// <summary>The input height the network was trained at (its default input size).</summary>
+    public int InputHeight { get; }
+
+    /// <summary>The input width the network was trained at.</summary>
+    public int InputWidth { get; }
+
+    /// <summary>The device the network lives on.</summary>
+    public Device Device { get; }
+
+    /// <summary>
+    /// The typical colour norm of one pixel of a natural image in network input units: the papers' scale B
+    /// (80 in the IJCV setup; about 120 for ML.NET's ResNet18 with its 0–255 BGR mean-image input).
+    /// </summary>
+    public double TypicalPixelNorm { get; }
+
+    /// <summary>Readable layer names and the canonical names they stand for.</summary>
+    public IReadOnlyDictionary<string, string> Aliases => _aliases;
+
+    /// <summary>The canonical names of every addressable layer, in execution order, with their operator.</summary>
+    protected abstract IReadOnlyList<(string Name, string Operator)> LayerNames { get; }
+
+    /// <summary>Runs the network on network input up to the given canonical layers and returns their outputs.</summary>
+    protected abstract Tensor[] ForwardCore(Tensor networkInput, IReadOnlyList<string> layers);
+
+    /// <summary>Other names a subclass accepts for a layer (e.g. ONNX node names); null when none.</summary>
+    protected virtual string? ResolveExtra(string name) => null;
+
+    /// <summary>
+    /// The canonical name of a layer given its canonical name, an alias (case-insensitive) or another name the
+    /// backbone accepts.
+    /// </summary>
+    /// <exception cref="UnknownLayerException">No such layer; the message lists close matches.</exception>
+    public string ResolveLayer(string nameOrAlias)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(nameOrAlias);
+        if (LayerNames.Any(l => l.Name == nameOrAlias))
+            return nameOrAlias;
+        if (_aliases.TryGetValue(nameOrAlias, out string? canonical))
+            return canonical;
+        if (ResolveExtra(nameOrAlias) is { } extra)
+            return extra;
+        var known = _aliases.Keys.Concat(LayerNames.Select(l => l.Name));
+        throw new UnknownLayerException(nameOrAlias, Name, LayerNameMatcher.Closest(nameOrAlias, known));
+    }
+
+    /// <summary>
+    /// Every layer with its operator and output shape for one image of the given size (default: the
+    /// training size). Runs the network once per size; the table is cached.
+    /// </summary>
+    public IReadOnlyList<BackboneLayer> DescribeLayers(int? height = null, int? width = null)
+    {
+        long h = height ?? InputHeight, w = width ?? InputWidth;
+        return _layerTables.GetOrAdd((h, w), size =>
+        {
+            using var noGrad = no_grad();
+            using var scope = NewDisposeScope();
+            using var input = zeros(1, 3, size.Item1, size.Item2, device: Device);
+            var names = LayerNames;
+            Tensor[] outputs = ForwardCore(input, names.Select(n => n.Name).ToArray());
+            var aliasesOf = _aliases.GroupBy(a => a.Value).ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(a => a.Key).ToArray());
+            return names.Select((n, i) => new BackboneLayer(n.Name, n.Operator, outputs[i].shape[1..],
+                aliasesOf.TryGetValue(n.Name, out var a) ? a : [])).ToArray();
+        });
+    }
+
+    /// <summary>The description of one layer (by any accepted name) at the given input size.</summary>
+    public BackboneLayer DescribeLayer(string nameOrAlias, int? height = null, int? width = null)
+    {
+        string canonical = ResolveLayer(nameOrAlias);
+        return DescribeLayers(height, width).Single(l => l.Name == canonical);
+    }
+
+    /// <summary>
+    /// The output of <paramref name="layer"/> for network input [N, 3, H, W]; nothing after that layer is
+    /// computed. Differentiable with respect to the input.
+    /// </summary>
+    public Tensor Forward(Tensor networkInput, string layer) => Forward(networkInput, [layer])[0];
+
+    /// <summary>The outputs of several layers in one pass.</summary>
+    public Tensor[] Forward(Tensor networkInput, IReadOnlyList<string> layers)
+    {
+        if (networkInput.dim() != 4 || networkInput.shape[1] != 3)
+            throw new ArgumentException($"Backbone '{Name}' expects network input [N, 3, H, W]; got [{string.Join(", ", networkInput.shape)}].", nameof(networkInput));
+        return ForwardCore(networkInput, layers.Select(ResolveLayer).ToArray());
+    }
+
+    /// <summary>The output of <paramref name="layer"/> for RGB 0–255 images [N, 3, H, W] (preprocessing applied).</summary>
+    public Tensor Featurize(Tensor rgb255, string layer)
+    {
+        using var scope = NewDisposeScope();
+        return Forward(Preprocessing.ToNetworkInput(rgb255), layer).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Releases the network and the preprocessing tensors.</summary>
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing)
+            Preprocessing.Dispose();
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+}

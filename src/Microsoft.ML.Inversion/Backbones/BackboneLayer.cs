@@ -1,0 +1,16 @@
+namespace Microsoft.ML.Inversion.Backbones;
+
+/// <summary>One addressable layer of a backbone, as listed by <see cref="Backbone.DescribeLayers"/>.</summary>
+/// <param name="Name">The canonical name: the ONNX node output name, or the module path of a TorchSharp module.</param>
+/// <param name="Operator">The ONNX operator or the module's type name.</param>
+/// <param name="Shape">The output shape for one image at the described input size: [C, H, W] or [C].</param>
+/// <param name="Aliases">Readable names that address the same layer (e.g. <c>stage3</c>).</param>
+public sealed record BackboneLayer(string Name, string Operator, IReadOnlyList<long> Shape, IReadOnlyList<string> Aliases)
+{
+    /// <summary>The number of values the layer outputs for one image.</summary>
+    public long ElementCount => Shape.Aggregate(1L, (p, d) => p * d);
+
+    /// <inheritdoc />
+    public override string ToString() =>
+        $"{Name} {Operator} [{string.Join("x", Shape)}]" + (Aliases.Count > 0 ? $" (alias {string.Join(", ", Aliases)})" : "");
+}

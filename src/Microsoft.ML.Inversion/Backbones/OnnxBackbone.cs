@@ -1,0 +1,85 @@
+using Microsoft.ML.Inversion.Onnx;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Inversion.Backbones;
+
+/// <summary>
+/// A backbone imported from an ONNX file. Every node output is a layer, addressed by its ONNX name; the node's
+/// name (e.g. <c>ReLU253</c> for <c>ReLU253_Output_0</c>) works too.
+/// </summary>
+public sealed class OnnxBackbone : Backbone
+{
+    private readonly (string Name, string Operator)[] _layers;
+    private readonly Dictionary<string, string> _nodeNames;
+
+    private OnnxBackbone(OnnxGraphModule graph, string name, ImagePreprocessing preprocessing, int height, int width,
+        Device device, IReadOnlyDictionary<string, string>? aliases, double typicalPixelNorm)
+        : base(name, preprocessing, height, width, device, aliases, typicalPixelNorm)
+    {
+        Graph = graph;
+        _layers = graph.Nodes.SelectMany(n => n.Outputs.Select(o => (o, n.Operator))).ToArray();
+        _nodeNames = graph.Nodes.Where(n => n.Outputs.Count == 1)
+            .GroupBy(n => n.Name, StringComparer.Ordinal)
+            .Where(g => g.Count() == 1)
+            .ToDictionary(g => g.Key, g => g.Single().Outputs[0], StringComparer.Ordinal);
+    }
+
+    /// <summary>The imported graph.</summary>
+    public OnnxGraphModule Graph { get; }
+
+    /// <summary>
+    /// Imports an ONNX image network. The input size is read from the file's input shape where it is fixed,
+    /// else 224×224. The default preprocessing is TorchVision's ImageNet convention.
+    /// </summary>
+    /// <param name="path">The .onnx file.</param>
+    /// <param name="preprocessing">How RGB images become this network's input; the backbone takes ownership.</param>
+    /// <param name="device">Where to run (default CPU).</param>
+    /// <param name="aliases">Readable names for layers (alias → node output name).</param>
+    /// <param name="typicalPixelNorm">Typical pixel colour norm in network input units (the papers' B); by default
+    /// estimated from the preprocessing.</param>
+    /// <param name="floatType">float32 by default; float64 for gradient checks.</param>
+    public static OnnxBackbone Load(string path, ImagePreprocessing? preprocessing = null, Device? device = null,
+        IReadOnlyDictionary<string, string>? aliases = null, double? typicalPixelNorm = null, ScalarType floatType = ScalarType.Float32)
+    {
+        device ??= CPU;
+        var graph = OnnxGraphModule.Load(path, new OnnxImportOptions { Device = device, FloatType = floatType });
+        graph.eval();
+        preprocessing ??= ImagePreprocessing.ImageNet();
+        var (height, width) = graph.InputShape is [_, _, > 0 and var h, > 0 and var w] ? ((int)h, (int)w) : (224, 224);
+        var backbone = new OnnxBackbone(graph, Path.GetFileNameWithoutExtension(path), preprocessing, height, width, device, aliases,
+            typicalPixelNorm ?? EstimatePixelNorm(preprocessing));
+        foreach (var (alias, target) in backbone.Aliases)
+            if (!graph.HasValue(target))
+                throw new ArgumentException($"Alias '{alias}' points to '{target}', which is not a node output of '{path}'.", nameof(aliases));
+        return backbone;
+    }
+
+    /// <inheritdoc />
+    protected override IReadOnlyList<(string Name, string Operator)> LayerNames => _layers;
+
+    /// <inheritdoc />
+    protected override string? ResolveExtra(string name) => _nodeNames.GetValueOrDefault(name);
+
+    /// <inheritdoc />
+    protected override Tensor[] ForwardCore(Tensor networkInput, IReadOnlyList<string> layers) =>
+        Graph.Evaluate(networkInput, layers);
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+            Graph.Dispose();
+        base.Dispose(disposing);
+    }
+
+    // Half the distance between a white and a black pixel in network units: natural photographs' pixels sit at
+    // roughly that norm from the mean (ResNet18's 0-255 input: 220 by this rule, 124 measured, so it passes 120).
+    private static double EstimatePixelNorm(ImagePreprocessing preprocessing)
+    {
+        using var scope = NewDisposeScope();
+        using var white = full(1, 3, 1, 1, 255f);
+        using var black = zeros(1, 3, 1, 1);
+        var span = preprocessing.ToNetworkInput(white) - preprocessing.ToNetworkInput(black);
+        return span.norm().item<float>() / 2;
+    }
+}

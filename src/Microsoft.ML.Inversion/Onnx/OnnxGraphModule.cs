@@ -1,0 +1,260 @@
+using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
+using Google.Protobuf;
+using Onnx;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Inversion.Onnx;
+
+/// <summary>
+/// An ONNX graph imported as a TorchSharp module. It runs the graph with TorchSharp operators, so it is
+/// differentiable with respect to its input and runs on any device TorchSharp supports. It can stop at any
+/// node output: only the nodes that output depends on are computed.
+/// </summary>
+/// <remarks>
+/// Weights become buffers of the module (frozen; no gradients). The module owns them: dispose it when done.
+/// </remarks>
+public sealed class OnnxGraphModule : nn.Module<Tensor, Tensor>
+{
+    private readonly OnnxNode[] _nodes;
+    private readonly Dictionary<string, int> _producer = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _constantBuffers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ExecutionPlan> _plans = new(StringComparer.Ordinal);
+
+    private OnnxGraphModule(string sourcePath, ModelProto model, OnnxImportOptions options)
+        : base(Path.GetFileNameWithoutExtension(sourcePath))
+    {
+        SourcePath = sourcePath;
+        GraphProto graph = model.Graph;
+        long opset = model.OpsetImport.Where(o => o.Domain is "" or "ai.onnx").Select(o => o.Version).DefaultIfEmpty(1).Max();
+        Opset = opset;
+        Device device = options.Device ?? CPU;
+
+        int bufferIndex = 0;
+        void AddConstant(string valueName, Tensor value)
+        {
+            string bufferName = $"c{bufferIndex++}_{Sanitize(valueName)}";
+            // Weights belong to the module, never to whatever dispose scope the caller happens to be in.
+            Tensor placed = value.to(device).DetachFromDisposeScope();
+            if (!ReferenceEquals(placed, value))
+                value.Dispose();
+            register_buffer(bufferName, placed, persistent: true);
+            _constantBuffers[valueName] = bufferName;
+        }
+
+        foreach (TensorProto initializer in graph.Initializer)
+            AddConstant(initializer.Name, Convert(initializer, options.FloatType));
+
+        // Older exporters list weights among the graph inputs too; an input with an initializer is a constant.
+        string[] realInputs = graph.Input.Select(i => i.Name).Where(n => !_constantBuffers.ContainsKey(n)).ToArray();
+        if (realInputs.Length != 1)
+            throw new OnnxImportException($"ONNX file '{sourcePath}' has {realInputs.Length} inputs that are not initializers ({string.Join(", ", realInputs)}); an image backbone needs exactly one.");
+        InputName = realInputs[0];
+        var dims = graph.Input.First(i => i.Name == InputName).Type?.TensorType?.Shape?.Dim;
+        InputShape = dims?.Select(d => d.DimValue > 0 ? d.DimValue : -1).ToArray() ?? [];
+        OutputNames = graph.Output.Select(o => o.Name).ToArray();
+
+        var nodes = new List<OnnxNode>();
+        for (int i = 0; i < graph.Node.Count; i++)
+        {
+            NodeProto proto = graph.Node[i];
+            var node = new OnnxNode(proto, i, opset);
+            if (proto.Domain is not ("" or "ai.onnx"))
+                throw Unsupported(node, $"domain '{proto.Domain}'");
+            if (node.OpType == "Constant")
+            {
+                AddConstant(node.Outputs[0], ConstantValue(node, options.FloatType));
+                continue;
+            }
+            if (!OnnxOperators.Implementations.ContainsKey(node.OpType))
+                throw Unsupported(node, "operator");
+            foreach (string output in node.Outputs.Where(o => o.Length > 0))
+                _producer[output] = nodes.Count;
+            nodes.Add(node);
+        }
+        _nodes = nodes.ToArray();
+        foreach (string output in OutputNames)
+            if (!_producer.ContainsKey(output) && output != InputName)
+                throw new OnnxImportException($"ONNX file '{sourcePath}': graph output '{output}' is produced by no node.");
+    }
+
+    /// <summary>The file the module was imported from.</summary>
+    public string SourcePath { get; }
+
+    /// <summary>The default-domain opset the file was exported with.</summary>
+    public long Opset { get; }
+
+    /// <summary>The name of the graph's one data input (the image).</summary>
+    public string InputName { get; }
+
+    /// <summary>The declared shape of the data input; -1 marks a dimension the file leaves open.</summary>
+    public IReadOnlyList<long> InputShape { get; }
+
+    /// <summary>The names of the graph's outputs.</summary>
+    public IReadOnlyList<string> OutputNames { get; }
+
+    /// <summary>Every node in execution order: its name, operator and output names.</summary>
+    public IReadOnlyList<(string Name, string Operator, IReadOnlyList<string> Outputs)> Nodes =>
+        _nodes.Select(n => (n.Name, n.OpType, (IReadOnlyList<string>)n.Outputs.Where(o => o.Length > 0).ToArray())).ToArray();
+
+    /// <summary>Whether <paramref name="valueName"/> is the output of some node.</summary>
+    public bool HasValue(string valueName) => _producer.ContainsKey(valueName);
+
+    /// <summary>Reads and imports an ONNX file.</summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="OnnxImportException">The file is not ONNX, or uses something the importer cannot run.</exception>
+    public static OnnxGraphModule Load(string path, OnnxImportOptions? options = null)
+    {
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"ONNX file '{path}' does not exist.", path);
+        ModelProto model;
+        try
+        {
+            model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(path));
+        }
+        catch (InvalidProtocolBufferException e)
+        {
+            throw new OnnxImportException($"'{path}' is not an ONNX model: it does not parse as an ONNX protobuf ({e.Message}).", e);
+        }
+        if (model.IrVersion <= 0 || model.Graph is null || model.Graph.Node.Count == 0)
+            throw new OnnxImportException($"'{path}' is not an ONNX model: it has no IR version or no graph nodes.");
+        return new OnnxGraphModule(path, model, options ?? new OnnxImportOptions());
+    }
+
+    /// <summary>The names of the nodes that computing <paramref name="valueName"/> runs, in execution order.</summary>
+    public IReadOnlyList<string> NodesNeededFor(string valueName) =>
+        _plans.GetOrAdd(valueName, _ => Plan([valueName])).Nodes.Select(i => _nodes[i].Name).ToArray();
+
+    /// <summary>Runs the whole graph and returns its first output.</summary>
+    public override Tensor forward(Tensor input) => Evaluate(input, OutputNames[0]);
+
+    /// <summary>Runs the graph up to <paramref name="valueName"/> (a node output) and returns that value.</summary>
+    public Tensor Evaluate(Tensor input, string valueName) => Evaluate(input, [valueName])[0];
+
+    /// <summary>
+    /// Runs only the nodes the requested values depend on and returns those values in order. Intermediate
+    /// results are released as soon as no later node needs them.
+    /// </summary>
+    public Tensor[] Evaluate(Tensor input, IReadOnlyList<string> valueNames)
+    {
+        ExecutionPlan plan = _plans.GetOrAdd(string.Join("\n", valueNames), _ => Plan(valueNames));
+        var values = new Dictionary<string, Tensor>(StringComparer.Ordinal) { [InputName] = input };
+        var buffers = named_buffers().ToDictionary(b => b.name, b => b.buffer, StringComparer.Ordinal);
+        foreach (var (valueName, bufferName) in _constantBuffers)
+            values[valueName] = buffers[bufferName];
+
+        foreach (int index in plan.Nodes)
+        {
+            OnnxNode node = _nodes[index];
+            var inputs = new Tensor?[node.Inputs.Length];
+            for (int i = 0; i < inputs.Length; i++)
+            {
+                string name = node.Inputs[i];
+                if (name.Length == 0)
+                    continue;
+                if (!values.TryGetValue(name, out inputs[i]))
+                    throw new InvalidOperationException($"ONNX node '{node.Name}' ({node.OpType}) in '{SourcePath}' reads '{name}', which nothing produced.");
+            }
+            Tensor[] outputs;
+            try
+            {
+                outputs = OnnxOperators.Implementations[node.OpType](node, inputs);
+            }
+            catch (OnnxImportException)
+            {
+                throw;
+            }
+            catch (Exception e) when (e is ExternalException or ArgumentException or InvalidOperationException)
+            {
+                string shapes = string.Join(", ", inputs.Select(t => t is null ? "-" : "[" + string.Join(",", t.shape) + "]"));
+                throw new InvalidOperationException($"ONNX node '{node.Name}' ({node.OpType}) in '{SourcePath}' failed on inputs {shapes}: {e.Message}", e);
+            }
+            for (int o = 0; o < node.Outputs.Length && o < outputs.Length; o++)
+            {
+                if (node.Outputs[o].Length == 0)
+                    continue;
+                Tensor output = outputs[o];
+                if (inputs.Any(t => ReferenceEquals(t, output)))
+                    output = output.alias();
+                values[node.Outputs[o]] = output;
+            }
+            foreach (string released in plan.ReleaseAfter[index])
+                if (values.Remove(released, out Tensor? value))
+                    value.Dispose();
+        }
+        return valueNames.Select(n => values.TryGetValue(n, out var v) ? v : throw new ArgumentException($"'{n}' is not a value of '{SourcePath}'.")).ToArray();
+    }
+
+    private ExecutionPlan Plan(IReadOnlyList<string> valueNames)
+    {
+        var needed = new SortedSet<int>();
+        var pending = new Stack<string>();
+        foreach (string name in valueNames)
+        {
+            if (!_producer.ContainsKey(name) && name != InputName)
+                throw new ArgumentException($"'{name}' is not the output of any node in '{SourcePath}'.", nameof(valueNames));
+            pending.Push(name);
+        }
+        while (pending.Count > 0)
+        {
+            if (!_producer.TryGetValue(pending.Pop(), out int index) || !needed.Add(index))
+                continue;
+            foreach (string input in _nodes[index].Inputs.Where(i => i.Length > 0))
+                pending.Push(input);
+        }
+
+        // Each intermediate value is released after the last node of the plan that reads it.
+        var keep = new HashSet<string>(valueNames, StringComparer.Ordinal);
+        var lastReader = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (int index in needed)
+            foreach (string input in _nodes[index].Inputs)
+                if (_producer.ContainsKey(input))
+                    lastReader[input] = index;
+        var release = needed.ToDictionary(i => i, _ => new List<string>());
+        foreach (var (value, reader) in lastReader)
+            if (!keep.Contains(value))
+                release[reader].Add(value);
+        // Outputs nobody reads (e.g. a second output of Split) are released right away.
+        foreach (int index in needed)
+            foreach (string output in _nodes[index].Outputs)
+                if (output.Length > 0 && !lastReader.ContainsKey(output) && !keep.Contains(output))
+                    release[index].Add(output);
+        return new ExecutionPlan(needed.ToArray(), release);
+    }
+
+    private OnnxImportException Unsupported(OnnxNode node, string what) =>
+        new($"ONNX file '{SourcePath}': node '{node.Name}' uses the unsupported {what} '{node.OpType}'. Supported operators: {string.Join(", ", OnnxOperators.Supported)}.");
+
+    private Tensor Convert(TensorProto proto, ScalarType floatType)
+    {
+        try
+        {
+            return OnnxTensorConverter.ToTensor(proto, floatType);
+        }
+        catch (OnnxImportException e)
+        {
+            throw new OnnxImportException($"ONNX file '{SourcePath}': {e.Message}", e);
+        }
+    }
+
+    private Tensor ConstantValue(OnnxNode node, ScalarType floatType)
+    {
+        if (node.TensorAttribute("value") is { } proto)
+            return Convert(proto, floatType);
+        if (node.Floats("value_floats") is { } floats)
+            return tensor(floats).to_type(floatType);
+        if (node.Ints("value_ints") is { } ints)
+            return tensor(ints);
+        if (node.HasAttribute("value_float"))
+            return tensor(node.Float("value_float", 0)).to_type(floatType);
+        if (node.HasAttribute("value_int"))
+            return tensor(node.Int("value_int", 0));
+        throw node.Error($"in '{SourcePath}': only value, value_float(s) and value_int(s) constants are supported.");
+    }
+
+    private static string Sanitize(string name) =>
+        new(name.Select(c => char.IsLetterOrDigit(c) || c == '_' ? c : '_').ToArray());
+
+    private sealed record ExecutionPlan(int[] Nodes, Dictionary<int, List<string>> ReleaseAfter);
+}

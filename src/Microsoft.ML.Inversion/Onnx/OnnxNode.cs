@@ -1,0 +1,47 @@
+using Onnx;
+
+namespace Microsoft.ML.Inversion.Onnx;
+
+/// <summary>One node of an imported ONNX graph, with typed access to its attributes.</summary>
+internal sealed class OnnxNode
+{
+    private readonly Dictionary<string, AttributeProto> _attributes;
+
+    public OnnxNode(NodeProto proto, int index, long opset)
+    {
+        OpType = proto.OpType;
+        Name = string.IsNullOrEmpty(proto.Name) ? $"{proto.OpType}_{index}" : proto.Name;
+        Inputs = proto.Input.ToArray();
+        Outputs = proto.Output.ToArray();
+        Opset = opset;
+        _attributes = proto.Attribute.ToDictionary(a => a.Name);
+    }
+
+    public string OpType { get; }
+
+    public string Name { get; }
+
+    public string[] Inputs { get; }
+
+    public string[] Outputs { get; }
+
+    /// <summary>The default-domain opset the model was exported with; operators change semantics across opsets.</summary>
+    public long Opset { get; }
+
+    public bool HasAttribute(string name) => _attributes.ContainsKey(name);
+
+    public long Int(string name, long fallback) => _attributes.TryGetValue(name, out var a) ? a.I : fallback;
+
+    public float Float(string name, float fallback) => _attributes.TryGetValue(name, out var a) ? a.F : fallback;
+
+    public string String(string name, string fallback) => _attributes.TryGetValue(name, out var a) ? a.S.ToStringUtf8() : fallback;
+
+    public long[]? Ints(string name) => _attributes.TryGetValue(name, out var a) ? a.Ints.ToArray() : null;
+
+    public float[]? Floats(string name) => _attributes.TryGetValue(name, out var a) ? a.Floats.ToArray() : null;
+
+    public TensorProto? TensorAttribute(string name) => _attributes.TryGetValue(name, out var a) ? a.T : null;
+
+    /// <summary>An error that names this node and its operator.</summary>
+    public OnnxImportException Error(string what) => new($"ONNX node '{Name}' ({OpType}): {what}");
+}

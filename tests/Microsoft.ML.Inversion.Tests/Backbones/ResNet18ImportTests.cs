@@ -1,0 +1,95 @@
+using Microsoft.ML.Inversion.Backbones;
+using Microsoft.ML.Inversion.Imaging;
+using Microsoft.VisualStudio.TestTools.UnitTesting;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Inversion.Tests.Backbones;
+
+[TestClass]
+public sealed class ResNet18ImportTests
+{
+    private static OnnxBackbone Network => BuiltInNetwork.ResNet18;
+
+    [TestMethod]
+    [DataRow("astronaut.png")]
+    [DataRow("chelsea.png")]
+    [DataRow("coffee.png")]
+    public void MatchesOnnxRuntimeAtIntermediateAndFinalLayers(string imageName)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        Tensor rgb = ImageTensors.LoadCentered(TestEnvironment.SharedImage(imageName), 224, 224);
+
+        // Preprocessing: ours against ONNX Runtime running ResNetPreprocess.onnx.
+        Tensor input = Network.Preprocessing.ToNetworkInput(rgb);
+        float[] referenceInput = OnnxRuntimeReference.Run(BuiltInNetwork.PreprocessPath, rgb, ["PreprocessedInput"])[0];
+        Assert.IsLessThan(1e-6, OnnxRuntimeReference.RelativeL2(input.data<float>().ToArray(), referenceInput));
+
+        string[] layers = ["conv1", "stage2", "stage3", "stage4", "pool5"];
+        string[] nodeOutputs = layers.Select(Network.ResolveLayer).ToArray();
+        Tensor[] ours = Network.Forward(input, layers);
+        float[][] reference = OnnxRuntimeReference.Run(BuiltInNetwork.ModelPath, input, nodeOutputs);
+        for (int i = 0; i < layers.Length; i++)
+        {
+            double error = OnnxRuntimeReference.RelativeL2(ours[i].data<float>().ToArray(), reference[i]);
+            Console.WriteLine($"{imageName} {layers[i]}: relative L2 error {error:E2}");
+            Assert.IsLessThan(1e-4, error, $"{layers[i]} ({nodeOutputs[i]}) differs from ONNX Runtime");
+        }
+    }
+
+    [TestMethod]
+    public void AliasesHaveTheDocumentedShapes()
+    {
+        var expected = new Dictionary<string, long[]>
+        {
+            ["conv1"] = [64, 112, 112], ["pool1"] = [64, 56, 56], ["stage1"] = [64, 56, 56], ["stage2"] = [128, 28, 28],
+            ["stage3"] = [256, 14, 14], ["stage4"] = [512, 7, 7], ["pool5"] = [512, 1, 1],
+        };
+        foreach (var (alias, shape) in expected)
+        {
+            BackboneLayer layer = Network.DescribeLayer(alias);
+            CollectionAssert.AreEqual(shape, layer.Shape.ToArray(), alias);
+            CollectionAssert.Contains(layer.Aliases.ToArray(), alias);
+        }
+        Assert.HasCount(74, Network.DescribeLayers(), "every node output of the CNTK ResNet18 (22 Conv, 22 BN, 19 ReLU, 9 Add, 2 pools) is a layer");
+        Assert.AreEqual("ReLU253_Output_0", Network.ResolveLayer("ReLU253"), "node names address their output");
+        Assert.AreEqual("ReLU253_Output_0", Network.ResolveLayer("CONV1"), "aliases are case-insensitive");
+    }
+
+    [TestMethod]
+    public void TruncationRunsOnlyTheLayersBeforeTheTarget()
+    {
+        CollectionAssert.AreEqual(new[] { "Convolution249", "BatchNormalization251", "ReLU253" },
+            Network.Graph.NodesNeededFor(Network.ResolveLayer("conv1")).ToArray());
+        int all = Network.Graph.Nodes.Count;
+        int toStage2 = Network.Graph.NodesNeededFor(Network.ResolveLayer("stage2")).Count;
+        Assert.IsLessThan(all / 2, toStage2);
+    }
+
+    [TestMethod]
+    public void InputGradientOfATruncatedOutputMatchesFiniteDifferences()
+    {
+        using var network = PretrainedBackbones.ResNet18(floatType: ScalarType.Float64);
+        using var scope = NewDisposeScope();
+        var generator = new Generator(7);
+        Tensor x = (randn([1, 3, 40, 40], ScalarType.Float64, generator: generator) * 50).requires_grad_(true);
+        Tensor weights = randn([1, 64, 10, 10], ScalarType.Float64, generator: generator);
+        Tensor Objective(Tensor input) => (network.Forward(input, "stage1") * weights).sum();
+
+        Objective(x).backward();
+        double[] analytic = x.grad!.data<double>().ToArray();
+
+        const double step = 1e-5;
+        int[] probes = [0, 137, 1600 + 820, 3 * 1600 - 1, 2 * 1600 + 41 * 7];
+        using var noGrad = no_grad();
+        foreach (int index in probes)
+        {
+            Tensor plus = x.detach().clone(), minus = x.detach().clone();
+            plus.view(-1)[index] += step;
+            minus.view(-1)[index] -= step;
+            double numeric = (Objective(plus).item<double>() - Objective(minus).item<double>()) / (2 * step);
+            Assert.AreEqual(numeric, analytic[index], 1e-5 * Math.Max(1, Math.Abs(numeric)), $"gradient at {index}");
+        }
+        Assert.IsGreaterThan(0, analytic.Count(g => g != 0), "the gradient must not vanish");
+    }
+}
