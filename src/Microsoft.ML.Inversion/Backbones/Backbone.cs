@@ -14,6 +14,7 @@ public abstract class Backbone : IDisposable
 {
     private readonly Dictionary<string, string> _aliases;
     private readonly ConcurrentDictionary<(long, long), IReadOnlyList<BackboneLayer>> _layerTables = new();
+    private readonly ConcurrentDictionary<(string, long, long), long[]> _outputShapes = new();
 
     /// <summary>Initialises the common parts of a backbone.</summary>
     /// <param name="name">A display name (e.g. <c>ResNet18</c>).</param>
@@ -106,11 +107,31 @@ public abstract class Backbone : IDisposable
         });
     }
 
-    /// <summary>The description of one layer (by any accepted name) at the given input size.</summary>
+    /// <summary>
+    /// The description of one layer (by any accepted name) at the given input size. Only the network up to the
+    /// layer runs, so sizes too small for later layers still work.
+    /// </summary>
+    /// <exception cref="ArgumentException">The input is too small to reach the layer.</exception>
     public BackboneLayer DescribeLayer(string nameOrAlias, int? height = null, int? width = null)
     {
         string canonical = ResolveLayer(nameOrAlias);
-        return DescribeLayers(height, width).Single(l => l.Name == canonical);
+        long h = height ?? InputHeight, w = width ?? InputWidth;
+        long[] shape = _outputShapes.GetOrAdd((canonical, h, w), key =>
+        {
+            using var noGrad = no_grad();
+            using var scope = NewDisposeScope();
+            using var input = zeros(1, 3, key.Item2, key.Item3, device: Device);
+            try
+            {
+                return ForwardCore(input, [key.Item1])[0].shape[1..];
+            }
+            catch (Exception e) when (e is InvalidOperationException or ArgumentException or System.Runtime.InteropServices.ExternalException)
+            {
+                throw new ArgumentException($"Images of {key.Item2}×{key.Item3} pixels are too small for backbone '{Name}' up to layer '{nameOrAlias}': {e.Message}", e);
+            }
+        });
+        string operatorName = LayerNames.First(l => l.Name == canonical).Operator;
+        return new BackboneLayer(canonical, operatorName, shape, _aliases.Where(a => a.Value == canonical).Select(a => a.Key).ToArray());
     }
 
     /// <summary>

@@ -1,0 +1,138 @@
+using Microsoft.ML.Inversion.Parameterizations;
+
+namespace Microsoft.ML.Inversion.Engine;
+
+/// <summary>
+/// A named recipe that chooses every <see cref="LayerSettings"/> knob from the layer's geometry and the
+/// backbone's pixel scale B. <see cref="Default"/> is ours, tuned by the quality command (docs/quality.md);
+/// <see cref="Ijcv2016"/> and <see cref="Cvpr2015"/> reproduce the papers; <see cref="Naive"/> is the plain
+/// gradient descent people try first, for comparison.
+/// </summary>
+public sealed class InversionPreset
+{
+    private readonly Func<LayerGeometry, double, LayerSettings> _settings;
+
+    /// <summary>Creates a preset from a name, a description and the rule that picks settings for a layer.</summary>
+    public InversionPreset(string name, string description, Func<LayerGeometry, double, LayerSettings> settings)
+    {
+        Name = name;
+        Description = description;
+        _settings = settings;
+    }
+
+    /// <summary>The preset's name (what <c>--preset</c> takes).</summary>
+    public string Name { get; }
+
+    /// <summary>What the preset does and where its constants come from.</summary>
+    public string Description { get; }
+
+    /// <summary>Whether the preset's objective is regularised (false only for <see cref="Naive"/>).</summary>
+    public bool IsNaive => ReferenceEquals(this, Naive);
+
+    /// <summary>The settings for a layer, given the backbone's pixel scale B (network units per typical pixel norm).</summary>
+    public LayerSettings SettingsFor(LayerGeometry layer, double pixelScale) => _settings(layer, pixelScale);
+
+    /// <inheritdoc />
+    public override string ToString() => Name;
+
+    /// <summary>
+    /// IJCV 2016 (Mahendran &amp; Vedaldi, "Visualizing deep convolutional neural networks using natural
+    /// pre-images"; constants from the authors' nnpreimage code): α = 6 with λα = 1/B^α, TV with β = 2 and
+    /// λTV = (6.5/B)^β (both averaged over pixels), C = 1 (the paper varies it per layer in its figures), momentum
+    /// 0.9 with a decayed sum of squared gradients, 300 steps with jitter T = max(round(stride/4), 1) then 50 at a
+    /// tenth of the rate without jitter, pixel norms clamped to B+ = 2B after each step, uniform-noise start.
+    /// </summary>
+    public static InversionPreset Ijcv2016 { get; } = new("ijcv2016",
+        "IJCV 2016: α=6, β=2, λα=1/B^6, λTV=(6.5/B)^2, C=1, MomentumRms 0.9, 300 jittered + 50 steps at 0.1×, clamp 2B",
+        (layer, b) => new LayerSettings
+        {
+            DataWeight = 1,
+            Optimizer = OptimizerKind.MomentumRms,
+            // The paper's step is one raw input unit (its rate only enters as ε); in our units that is 1/B.
+            LearningRate = 1.0 / b,
+            JitterAmount = layer.JitterAmount,
+            Schedule = [new(300, 1), new(50, 0.1, Jitter: false)],
+        });
+
+    /// <summary>
+    /// CVPR 2015 (Mahendran &amp; Vedaldi, "Understanding deep image representations by inverting them"):
+    /// gradient descent with momentum 0.9, learning rate 1× for 100 steps, 0.1× for 200, 0.01× for 100, images in
+    /// σ-scaled units (our B), α = 6, β = 2, λTV 0.5 / 5 / 50 for shallow / middle / deep layers, no jitter.
+    /// The paper's λα = 2.16·10⁸ is stated for unnormalised sums over pixels; in our per-pixel-mean σ units the
+    /// α-norm weight is 1 (a pixel at norm B costs 1), which is how we read it.
+    /// </summary>
+    public static InversionPreset Cvpr2015 { get; } = new("cvpr2015",
+        "CVPR 2015: momentum SGD 0.9, 100×1 + 200×0.1 + 100×0.01, α=6, β=2, λTV 0.5/5/50 by depth, no jitter",
+        (layer, b) => new LayerSettings
+        {
+            DataWeight = 1,
+            TvWeight = layer.Stride <= 4 ? 0.5 / 42.25 : layer.Stride <= 16 ? 5 / 42.25 : 50 / 42.25,
+            Optimizer = OptimizerKind.MomentumSgd,
+            LearningRate = 0.05,
+            MaxPixelNorm = double.PositiveInfinity,
+            Schedule = [new(100, 1, false), new(200, 0.1, false), new(100, 0.01, false)],
+        });
+
+    /// <summary>
+    /// The method people try first: white-noise start, fixed-step gradient descent on the data term alone, no
+    /// regularisers, no momentum, no jitter, no bound. The step is fixed once, in units of ‖Φ0‖² (what a person
+    /// tunes by hand so that it neither diverges nor stalls), 350 steps.
+    /// </summary>
+    public static InversionPreset Naive { get; } = new("naive",
+        "plain gradient descent on ½‖Φ(x)−Φ0‖² from noise: no regularisers, no momentum, no jitter, 350 steps",
+        (layer, b) => new LayerSettings
+        {
+            DataWeight = 0.5,
+            AlphaWeight = 0,
+            TvWeight = 0,
+            MaxPixelNorm = double.PositiveInfinity,
+            Optimizer = OptimizerKind.MomentumSgd,
+            Momentum = 0,
+            LearningRate = 1,
+            Schedule = [new(350, 1, false)],
+        });
+
+    /// <summary>
+    /// Ours, chosen by the measurements in docs/quality.md: pixels with the IJCV optimiser at shallow layers,
+    /// a decorrelated Fourier image with jitter and small scale/rotation at deeper ones, C and λTV by stride.
+    /// </summary>
+    public static InversionPreset Default { get; } = new("default",
+        "ours: pixels + IJCV optimiser for stride ≤ 4; Fourier image + jitter/scale/rotate + Adam deeper; C by stride",
+        DefaultSettings);
+
+    /// <summary>All built-in presets.</summary>
+    public static IReadOnlyList<InversionPreset> All { get; } = [Default, Ijcv2016, Cvpr2015, Naive];
+
+    /// <summary>A built-in preset by name (case-insensitive).</summary>
+    /// <exception cref="ArgumentException">No preset has that name.</exception>
+    public static InversionPreset FromName(string name) =>
+        All.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase))
+        ?? throw new ArgumentException($"Unknown preset '{name}'. Known presets: {string.Join(", ", All.Select(p => p.Name))}.", nameof(name));
+
+    private static LayerSettings DefaultSettings(LayerGeometry layer, double b)
+    {
+        if (layer.Stride <= 4 && !layer.IsGlobal)
+        {
+            return new LayerSettings
+            {
+                DataWeight = layer.Stride <= 2 ? 1000 : 300,
+                Optimizer = OptimizerKind.MomentumRms,
+                LearningRate = 1.0 / b,
+                JitterAmount = 1,
+                Schedule = [new(300, 1), new(50, 0.1, Jitter: false)],
+            };
+        }
+        double c = layer.IsGlobal ? 0.5 : layer.Stride <= 8 ? 20 : layer.Stride <= 16 ? 5 : 1;
+        return new LayerSettings
+        {
+            DataWeight = c,
+            Parameterization = FourierImage.Factory,
+            ParameterizationName = "fourier",
+            Optimizer = OptimizerKind.Adam,
+            LearningRate = 0.05,
+            JitterAmount = layer.JitterAmount,
+            ScaleRotate = true,
+            Schedule = [new(300, 1), new(50, 0.1, Jitter: false)],
+        };
+    }
+}

@@ -1,0 +1,24 @@
+namespace Microsoft.ML.Inversion.Engine;
+
+/// <summary>
+/// Where a layer sits in its network, as the presets need it: the stride of its units on the input (how much
+/// the representation has pooled), and whether it is a global (1×1) embedding.
+/// </summary>
+/// <param name="Stride">Input pixels per output unit (input height / output height); the input size for vectors.</param>
+/// <param name="OutputShape">The layer's output shape for one image.</param>
+public sealed record LayerGeometry(int Stride, IReadOnlyList<long> OutputShape)
+{
+    /// <summary>Whether the layer has no spatial extent left (a pooled embedding or a fully connected layer).</summary>
+    public bool IsGlobal => OutputShape.Count < 3 || (OutputShape[^1] == 1 && OutputShape[^2] == 1);
+
+    /// <summary>The IJCV jitter amount: max(round(stride / 4), 1); global layers use the stride of 32.</summary>
+    public int JitterAmount => Math.Max((int)Math.Round(Math.Min(Stride, 32) / 4.0, MidpointRounding.AwayFromZero), 1);
+
+    /// <summary>Computes the geometry of a layer from its output shape at a given input size.</summary>
+    public static LayerGeometry From(IReadOnlyList<long> outputShape, long inputHeight)
+    {
+        long outputHeight = outputShape.Count >= 3 ? outputShape[^2] : 1;
+        int stride = outputHeight <= 1 ? (int)inputHeight : (int)Math.Max(1, Math.Round((double)inputHeight / outputHeight));
+        return new LayerGeometry(stride, outputShape);
+    }
+}

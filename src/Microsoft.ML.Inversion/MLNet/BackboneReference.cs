@@ -1,0 +1,49 @@
+using System.Text.Json.Serialization;
+using Microsoft.ML.Inversion.Backbones;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Inversion.MLNet;
+
+/// <summary>
+/// How to create a backbone again, so a fitted transformer can be saved and loaded: the built-in ResNet18, an ONNX
+/// file with TorchVision ImageNet preprocessing, or a TorchVision architecture with a weights file. A backbone
+/// object built by user code in some other way cannot be described and so cannot be saved.
+/// </summary>
+public sealed record BackboneReference
+{
+    /// <summary>builtin-resnet18, onnx or torchvision.</summary>
+    public required string Kind { get; init; }
+
+    /// <summary>The ONNX file (onnx) or the weights file (torchvision, may be null).</summary>
+    public string? Path { get; init; }
+
+    /// <summary>The TorchVision architecture (torchvision).</summary>
+    public string? Architecture { get; init; }
+
+    /// <summary>The built-in ResNet18 (the default).</summary>
+    public static BackboneReference BuiltInResNet18 { get; } = new() { Kind = "builtin-resnet18" };
+
+    /// <summary>An ONNX file loaded with ImageNet preprocessing.</summary>
+    public static BackboneReference Onnx(string path) => new() { Kind = "onnx", Path = System.IO.Path.GetFullPath(path) };
+
+    /// <summary>A TorchVision architecture with an optional weights file.</summary>
+    public static BackboneReference TorchVision(string architecture, string? weightsFile) =>
+        new() { Kind = "torchvision", Architecture = architecture, Path = weightsFile is null ? null : System.IO.Path.GetFullPath(weightsFile) };
+
+    /// <summary>Creates the backbone on a device.</summary>
+    public Backbone Create(Device device) => Kind switch
+    {
+        "builtin-resnet18" => PretrainedBackbones.ResNet18(device),
+        "onnx" => OnnxBackbone.Load(Path ?? throw new InvalidDataException("An ONNX backbone reference needs a path."), device: device),
+        "torchvision" => TorchVisionBackbones.Create(Architecture ?? throw new InvalidDataException("A TorchVision backbone reference needs an architecture."), Path, device),
+        _ => throw new InvalidDataException($"Unknown backbone kind '{Kind}'; expected builtin-resnet18, onnx or torchvision."),
+    };
+
+    /// <inheritdoc />
+    public override string ToString() => Kind switch
+    {
+        "builtin-resnet18" => "built-in ResNet18",
+        "onnx" => $"ONNX {Path}",
+        _ => $"TorchVision {Architecture}" + (Path is null ? "" : $" ({Path})"),
+    };
+}

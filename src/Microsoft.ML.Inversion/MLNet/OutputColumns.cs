@@ -1,0 +1,44 @@
+using Microsoft.ML.Data;
+
+namespace Microsoft.ML.Inversion.MLNet;
+
+/// <summary>
+/// The columns the transform adds after the input's, by index in the output schema, and the getters that read
+/// them from the current row's <see cref="RowResult"/>.
+/// </summary>
+internal sealed class OutputColumns
+{
+    public OutputColumns(DataViewSchema outputSchema, int inputColumnCount, ImageInversionOptions options)
+    {
+        InputColumnCount = inputColumnCount;
+        ImageIndex = outputSchema[options.OutputColumnName].Index;
+        ErrorIndex = options.FeatureErrorColumnName is { } e ? outputSchema[e].Index : -1;
+        IterationsIndex = options.IterationsColumnName is { } i ? outputSchema[i].Index : -1;
+    }
+
+    public int InputColumnCount { get; }
+
+    public int ImageIndex { get; }
+
+    public int ErrorIndex { get; }
+
+    public int IterationsIndex { get; }
+
+    public bool IsOutput(int index) => index >= InputColumnCount;
+
+    /// <summary>A getter for output column <paramref name="index"/> that computes the row on first use.</summary>
+    public ValueGetter<TValue> Getter<TValue>(int index, Func<RowResult> current)
+    {
+        Delegate getter;
+        if (index == ImageIndex)
+            getter = (ValueGetter<MLImage>)((ref MLImage value) => value = current().Image!);
+        else if (index == ErrorIndex)
+            getter = (ValueGetter<float>)((ref float value) => value = current().FeatureError);
+        else if (index == IterationsIndex)
+            getter = (ValueGetter<int>)((ref int value) => value = current().Iterations);
+        else
+            throw new ArgumentOutOfRangeException(nameof(index), $"Column {index} is not produced by the inversion transform.");
+        return getter as ValueGetter<TValue>
+            ?? throw new InvalidOperationException($"Invalid TValue in GetGetter: {typeof(TValue)} for output column {index}.");
+    }
+}

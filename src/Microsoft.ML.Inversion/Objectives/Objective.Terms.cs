@@ -1,0 +1,66 @@
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Inversion.Objectives;
+
+// The terms of Mahendran & Vedaldi's energy, in the IJCV 2016 normalisation: images in units of the pixel
+// scale B, regularisers averaged over pixels, so the same constants work at any image size.
+public sealed partial class Objective
+{
+    /// <summary>The IJCV ratio between the typical pixel norm B and the typical neighbour difference V (V = B/6.5).</summary>
+    public const double VariationRatio = 6.5;
+
+    /// <summary>
+    /// The data term ‖Φ(x) − Φ0‖² / ‖Φ0‖² per image (the papers' normalised reconstruction error, squared).
+    /// </summary>
+    public static Objective FeatureReconstruction() => new(c =>
+    {
+        if (c.Target is null || c.TargetSquaredNorm is null)
+            throw new InvalidOperationException("The feature reconstruction objective needs a target representation.");
+        Tensor difference = c.Features - c.Target;
+        return difference.square().flatten(1).sum([1L]) / c.TargetSquaredNorm;
+    }, "data");
+
+    /// <summary>
+    /// The α-norm prior: mean over pixels of ‖y(u,v)‖^α, the colour norm of each pixel in units of B
+    /// (IJCV: λα = 1/B^α on raw pixels). α = 6 keeps pixels in range without flattening them.
+    /// </summary>
+    public static Objective AlphaNorm(double alpha = 6) => new(c =>
+    {
+        Tensor pixelNormSquared = c.Image.square().sum([1L]);
+        return pixelNormSquared.pow(alpha / 2).flatten(1).mean([1L]);
+    }, $"‖y‖{alpha:G3}");
+
+    /// <summary>
+    /// Total variation TV^β: mean over pixels and channels of ((∂u y)² + (∂v y)²)^(β/2), with differences scaled
+    /// by 6.5 (IJCV: λTV = (6.5/B)^β on raw pixels). β = 2 is smooth; β = 1 keeps edges sharper.
+    /// Differences at the last row and column are zero, as in the papers' code.
+    /// </summary>
+    public static Objective TotalVariation(double beta = 2) => new(c =>
+    {
+        Tensor y = c.Image * VariationRatio;
+        long h = y.shape[2], w = y.shape[3];
+        Tensor dx = nn.functional.pad(y[.., .., .., 1..] - y[.., .., .., ..(int)(w - 1)], [0, 1, 0, 0]);
+        Tensor dy = nn.functional.pad(y[.., .., 1.., ..] - y[.., .., ..(int)(h - 1), ..], [0, 0, 0, 1]);
+        Tensor squared = dx.square() + dy.square();
+        // (s + ε)^(β/2) keeps the gradient finite where the image is flat and β < 2.
+        Tensor v = beta == 2 ? squared : (squared + 1e-12).pow(beta / 2);
+        return v.sum([1L]).flatten(1).mean([1L]);
+    }, $"TV{beta:G3}");
+
+    /// <summary>The mean activation of one channel of the layer (activation maximisation maximises it).</summary>
+    public static Objective ChannelMean(long channel) => new(c =>
+    {
+        Tensor features = c.Features;
+        if (features.dim() < 2 || channel < 0 || channel >= features.shape[1])
+            throw new ArgumentOutOfRangeException(nameof(channel), $"Channel {channel} is outside the layer's {features.shape[1]} channels.");
+        return features.select(1, channel).flatten(1).mean([1L]);
+    }, $"mean(ch{channel})");
+
+    /// <summary>⟨Φ(x), Φ0⟩ / ‖Φ0‖² per image (caricatures maximise it).</summary>
+    public static Objective TargetInnerProduct() => new(c =>
+    {
+        if (c.Target is null || c.TargetSquaredNorm is null)
+            throw new InvalidOperationException("The inner-product objective needs a target representation.");
+        return (c.Features * c.Target).flatten(1).sum([1L]) / c.TargetSquaredNorm;
+    }, "⟨Φ,Φ0⟩");
+}

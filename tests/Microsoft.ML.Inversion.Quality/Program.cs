@@ -1,0 +1,201 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Microsoft.ML.Inversion.Backbones;
+using Microsoft.ML.Inversion.Engine;
+using Microsoft.ML.Inversion.Imaging;
+using Microsoft.ML.Inversion.Measures;
+using Microsoft.ML.Inversion.Quality;
+using Microsoft.ML.Inversion.Reporting;
+using static TorchSharp.torch;
+
+// The quality command: inverts the three shared photographs at every alias layer of the built-in ResNet18 with
+// the default preset and with the naive method, and writes docs/quality.md, docs/quality.json and contact sheets.
+//   dotnet run --project tests/Microsoft.ML.Inversion.Quality -c Release -- [--layers a,b] [--images a,b]
+//       [--methods default,naive] [--iterations N] [--out DIR] [--images-dir DIR]
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+var arguments = ParseArguments(args);
+string[] layers = arguments.GetValueOrDefault("layers", string.Join(",", PretrainedBackbones.ResNet18Layers)).Split(',');
+string[] imageNames = arguments.GetValueOrDefault("images", "astronaut,chelsea,coffee").Split(',');
+string[] methods = arguments.GetValueOrDefault("methods", "default,naive").Split(',');
+int? iterations = arguments.TryGetValue("iterations", out var it) ? int.Parse(it) : null;
+string outFolder = arguments.GetValueOrDefault("out", "docs");
+string imagesFolder = arguments.GetValueOrDefault("images-dir", Path.Combine("..", "shared", "images"));
+const int Size = 224;
+
+using var backbone = PretrainedBackbones.ResNet18();
+var originals = imageNames.Select(n => ImageTensors.LoadCentered(Path.Combine(imagesFolder, n + ".png"), Size, Size).DetachFromDisposeScope()).ToArray();
+using var batch = cat(originals, 0);
+var rows = new List<Row>();
+var reconstructions = new Dictionary<(string Method, string Layer), Tensor>();
+string machine = MachineDescription.Describe();
+Console.WriteLine($"quality: {machine}");
+
+foreach (string layer in layers)
+{
+    foreach (string method in methods)
+    {
+        var preset = InversionPreset.FromName(method);
+        var inverter = new FeatureInverter(backbone, layer, new InversionOptions { Preset = preset, Iterations = iterations });
+        using var result = inverter.InvertImages(batch);
+        reconstructions[(method, layer)] = result.Images.clone().DetachFromDisposeScope();
+        for (int i = 0; i < imageNames.Length; i++)
+        {
+            using var scope = NewDisposeScope();
+            Tensor reconstruction = result.Images[i], original = originals[i];
+            var row = new Row(layer, method, imageNames[i], result.FeatureErrors[i], ImageMeasures.Ncc(reconstruction, original),
+                ImageMeasures.Roughness(reconstruction, original), ImageMeasures.Psnr(reconstruction, original),
+                ImageMeasures.Ssim(reconstruction, original), result.Iterations, result.Seconds / imageNames.Length, result.Settings.Describe());
+            rows.Add(row);
+            Console.WriteLine($"{layer,-7} {method,-8} {imageNames[i],-10} error {row.FeatureError:F3}  ncc {row.Ncc:F3}  roughness {row.Roughness:F2}  psnr {row.Psnr:F1}  ssim {row.Ssim:F3}  {row.Seconds:F1} s");
+        }
+    }
+}
+
+// The floor: what a reconstruction that knows nothing (the backbone's mean image) scores.
+var floor = new List<Row>();
+using (var scope = NewDisposeScope())
+{
+    Tensor meanImage = backbone.Preprocessing.FromNetworkInput(backbone.Preprocessing.MeanInput(Size, Size)).clamp(0, 255);
+    foreach (string layer in layers)
+    {
+        using var noGrad = no_grad();
+        Tensor meanFeatures = backbone.Featurize(meanImage, layer);
+        for (int i = 0; i < imageNames.Length; i++)
+        {
+            Tensor target = backbone.Featurize(originals[i], layer);
+            double error = ((meanFeatures - target).norm() / target.norm()).item<float>();
+            floor.Add(new Row(layer, "mean image", imageNames[i], error, ImageMeasures.Ncc(meanImage, originals[i]),
+                ImageMeasures.Roughness(meanImage, originals[i]), ImageMeasures.Psnr(meanImage, originals[i]),
+                ImageMeasures.Ssim(meanImage, originals[i]), 0, 0, "no information"));
+        }
+    }
+    reconstructions[("mean image", "")] = meanImage.expand(imageNames.Length, 3, Size, Size).clone().DetachFromDisposeScope();
+}
+
+Directory.CreateDirectory(Path.Combine(outFolder, "images"));
+for (int i = 0; i < imageNames.Length; i++)
+{
+    var sheetRows = methods.Select(method => (method, (IReadOnlyList<ContactSheetTile>)
+        new[] { new ContactSheetTile("original", originals[i]) }
+        .Concat(layers.Select(layer =>
+        {
+            var row = rows.Single(r => r.Layer == layer && r.Method == method && r.Image == imageNames[i]);
+            return new ContactSheetTile($"{layer}\nerr {row.FeatureError:F2} ncc {row.Ncc:F2} r {row.Roughness:F2}", reconstructions[(method, layer)][i]);
+        })).ToArray())).ToList();
+    ContactSheet.Save(Path.Combine(outFolder, "images", $"quality-{imageNames[i]}.png"), sheetRows);
+}
+
+string command = "./build.sh quality" + (args.Length > 0 ? " " + string.Join(" ", args) : "");
+File.WriteAllText(Path.Combine(outFolder, "quality.md"), Report(rows, floor, layers, methods, imageNames, machine, command, backbone));
+File.WriteAllText(Path.Combine(outFolder, "quality.json"), JsonSerializer.Serialize(new { date = DateTime.UtcNow, machine, command, rows, floor }, new JsonSerializerOptions { WriteIndented = true }));
+Console.WriteLine($"wrote {Path.Combine(outFolder, "quality.md")}");
+int met = layers.Count(l => MeetsTargets(rows, l) is true);
+Console.WriteLine($"targets met: {met}/{layers.Count(l => QualityTarget.ResNet18.Any(t => t.Layer == l))} layers");
+return 0;
+
+static bool? MeetsTargets(IEnumerable<Row> rows, string layer)
+{
+    var target = QualityTarget.ResNet18.FirstOrDefault(t => t.Layer == layer);
+    var ours = rows.Where(r => r.Layer == layer && r.Method == "default").ToArray();
+    if (target is null || ours.Length == 0)
+        return null;
+    double fe = ours.Average(r => r.FeatureError), ncc = ours.Average(r => r.Ncc), rough = ours.Average(r => r.Roughness);
+    return fe <= target.MaxFeatureError && ncc >= target.MinNcc && rough >= target.MinRoughness && rough <= target.MaxRoughness;
+}
+
+static string Report(List<Row> rows, List<Row> floor, string[] layers, string[] methods, string[] images, string machine, string command, Backbone backbone)
+{
+    var md = new StringBuilder();
+    md.AppendLine("# Quality of the inversions");
+    md.AppendLine();
+    md.AppendLine($"Generated by `{command}` on {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC.  ");
+    md.AppendLine($"Machine: {machine}.  ");
+    md.AppendLine($"Backbone: built-in {backbone.Name} (ML.NET's ImageNet ResNet18), images {string.Join(", ", images)} from `../shared/images/`, 224×224 centre crop, pixel scale B = {backbone.TypicalPixelNorm}.");
+    md.AppendLine();
+    md.AppendLine("Measures (means over the images): **featureError** = ‖Φ(x)−Φ0‖/‖Φ0‖ at the end; **ncc** = Pearson correlation of luminance with the original; " +
+                  "**roughness** = mean absolute neighbour difference over the original's (1 is natural, 2–6 is noise, below 0.5 washed out); PSNR (dB) and SSIM (11×11 Gaussian, σ 1.5, luminance).");
+    md.AppendLine();
+    md.AppendLine("## Targets and the default preset");
+    md.AppendLine();
+    md.AppendLine("| layer | featureError (target ≤) | ncc (target ≥) | roughness (target window) | met |");
+    md.AppendLine("|---|---|---|---|---|");
+    foreach (string layer in layers)
+    {
+        var target = QualityTarget.ResNet18.FirstOrDefault(t => t.Layer == layer);
+        var ours = rows.Where(r => r.Layer == layer && r.Method == "default").ToArray();
+        if (target is null || ours.Length == 0)
+            continue;
+        double fe = ours.Average(r => r.FeatureError), ncc = ours.Average(r => r.Ncc), rough = ours.Average(r => r.Roughness);
+        string Mark(bool ok) => ok ? "✓" : "✗";
+        md.AppendLine($"| {layer} | {fe:F3} ({target.MaxFeatureError:F2}) {Mark(fe <= target.MaxFeatureError)} | {ncc:F3} ({target.MinNcc:F2}) {Mark(ncc >= target.MinNcc)} | " +
+                      $"{rough:F2} ({target.MinRoughness}–{target.MaxRoughness}) {Mark(rough >= target.MinRoughness && rough <= target.MaxRoughness)} | {(MeetsTargets(rows, layer) == true ? "yes" : "**no**")} |");
+    }
+    md.AppendLine();
+    if (methods.Contains("naive") && methods.Contains("default"))
+    {
+        md.AppendLine("From stage1 on, ours must beat naive on ncc and on roughness (closer to 1):");
+        md.AppendLine();
+        md.AppendLine("| layer | ncc ours vs naive | roughness ours vs naive | beats naive |");
+        md.AppendLine("|---|---|---|---|");
+        foreach (string layer in layers)
+        {
+            var ours = rows.Where(r => r.Layer == layer && r.Method == "default").ToArray();
+            var naive = rows.Where(r => r.Layer == layer && r.Method == "naive").ToArray();
+            if (ours.Length == 0 || naive.Length == 0)
+                continue;
+            double on = ours.Average(r => r.Ncc), nn = naive.Average(r => r.Ncc), or = ours.Average(r => r.Roughness), nr = naive.Average(r => r.Roughness);
+            bool beats = on > nn && Math.Abs(Math.Log(or)) < Math.Abs(Math.Log(nr));
+            md.AppendLine($"| {layer} | {on:F3} vs {nn:F3} | {or:F2} vs {nr:F2} | {(beats ? "yes" : "**no**")} |");
+        }
+        md.AppendLine();
+    }
+    md.AppendLine("## All measurements (means over the images)");
+    md.AppendLine();
+    md.AppendLine("| layer | method | featureError | ncc | roughness | PSNR | SSIM | iterations | seconds/image |");
+    md.AppendLine("|---|---|---|---|---|---|---|---|---|");
+    foreach (string layer in layers)
+        foreach (string method in methods.Append("mean image"))
+        {
+            var set = (method == "mean image" ? floor : rows).Where(r => r.Layer == layer && r.Method == method).ToArray();
+            if (set.Length == 0)
+                continue;
+            md.AppendLine($"| {layer} | {method} | {set.Average(r => r.FeatureError):F3} | {set.Average(r => r.Ncc):F3} | {set.Average(r => r.Roughness):F2} | " +
+                          $"{set.Average(r => r.Psnr):F1} | {set.Average(r => r.Ssim):F3} | {set[0].Iterations} | {set.Average(r => r.Seconds):F1} |");
+        }
+    md.AppendLine();
+    md.AppendLine("The mean-image rows are the floor: a reconstruction that carries no information about the photograph. Its SSIM is high on photographs, so SSIM alone says little at deep layers.");
+    md.AppendLine();
+    md.AppendLine("## Per image");
+    md.AppendLine();
+    md.AppendLine("| layer | method | image | featureError | ncc | roughness | PSNR | SSIM |");
+    md.AppendLine("|---|---|---|---|---|---|---|---|");
+    foreach (var r in rows)
+        md.AppendLine($"| {r.Layer} | {r.Method} | {r.Image} | {r.FeatureError:F3} | {r.Ncc:F3} | {r.Roughness:F2} | {r.Psnr:F1} | {r.Ssim:F3} |");
+    md.AppendLine();
+    md.AppendLine("## Settings used");
+    md.AppendLine();
+    foreach (var group in rows.GroupBy(r => (r.Layer, r.Method)))
+        md.AppendLine($"- {group.Key.Layer}, {group.Key.Method}: {group.First().Settings}");
+    md.AppendLine();
+    md.AppendLine("## Contact sheets");
+    md.AppendLine();
+    foreach (string image in images)
+        md.AppendLine($"![{image}](images/quality-{image}.png)");
+    return md.ToString();
+}
+
+static Dictionary<string, string> ParseArguments(string[] args)
+{
+    var result = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+    for (int i = 0; i < args.Length; i++)
+    {
+        if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
+            throw new ArgumentException($"Unexpected argument '{args[i]}'. Use --layers, --images, --methods, --iterations, --out, --images-dir.");
+        result[args[i][2..]] = args[++i];
+    }
+    return result;
+}
+
+internal sealed record Row(string Layer, string Method, string Image, double FeatureError, double Ncc, double Roughness, double Psnr, double Ssim, int Iterations, double Seconds, string Settings);
