@@ -1,5 +1,5 @@
 @echo off
-rem Inversion.ML build script. Verbs: build, test, pack, sample, quality (default: build then test).
+rem Inversion.ML build script. Verbs: build, test, pack, sample, bench, quality (default: build then test).
 setlocal
 cd /d "%~dp0"
 set DOTNET_CLI_TELEMETRY_OPTOUT=1
@@ -28,7 +28,8 @@ if /i "%VERB%"=="test" (
   exit /b %ERRORLEVEL%
 )
 if /i "%VERB%"=="sample" ( dotnet run --project samples\Inversion.Quickstart -c %CONFIGURATION% -- %ARGS% & exit /b %ERRORLEVEL% )
+if /i "%VERB%"=="bench" ( dotnet run --project tests\Microsoft.ML.Inversion.Benchmarks -c %CONFIGURATION% -- %ARGS% & exit /b %ERRORLEVEL% )
 if /i "%VERB%"=="quality" ( dotnet run --project tests\Microsoft.ML.Inversion.Quality -c %CONFIGURATION% -- %ARGS% & exit /b %ERRORLEVEL% )
 if /i "%VERB%"=="pack" ( dotnet pack src\Microsoft.ML.Inversion\Microsoft.ML.Inversion.csproj -c %CONFIGURATION% -o nuget\out %ARGS% & exit /b %ERRORLEVEL% )
-echo unknown verb '%VERB%'; expected build, test, pack, sample or quality 1>&2
+echo unknown verb '%VERB%'; expected build, test, pack, sample, bench or quality 1>&2
 exit /b 2

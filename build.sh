@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Inversion.ML build script. Verbs: build, test, pack, sample, quality (default: build then test).
+# Inversion.ML build script. Verbs: build, test, pack, sample, bench, quality (default: build then test).
 #   ./build.sh            restore + build + test
 #   ./build.sh test       run the default test suite (what CI runs)
 #   ./build.sh sample     run the quickstart sample on the built-in pretrained ResNet18
 #   ./build.sh pack       write the NuGet package into nuget/out/
+#   ./build.sh bench      speed and memory against the machine's limits; writes docs/benchmarks.md (--quick: under a minute)
 #   ./build.sh quality    measure reconstructions on the shared images; writes docs/quality.md (long: ~30 min on 2 cores)
 # Extra arguments after the verb go to the underlying command.
 set -euo pipefail
@@ -24,7 +25,8 @@ case "$verb" in
   build)   build "$@" ;;
   test)    run_tests "$@" ;;
   sample)  dotnet run --project samples/Inversion.Quickstart -c "$configuration" -- "$@" ;;
+  bench)   dotnet run --project tests/Microsoft.ML.Inversion.Benchmarks -c "$configuration" -- "$@" ;;
   quality) dotnet run --project tests/Microsoft.ML.Inversion.Quality -c "$configuration" -- "$@" ;;
   pack)    dotnet pack src/Microsoft.ML.Inversion/Microsoft.ML.Inversion.csproj -c "$configuration" -o nuget/out "$@" ;;
-  *) echo "unknown verb '$verb'; expected build, test, pack, sample or quality" >&2; exit 2 ;;
+  *) echo "unknown verb '$verb'; expected build, test, pack, sample, bench or quality" >&2; exit 2 ;;
 esac

@@ -1,4 +1,4 @@
-namespace Microsoft.ML.Inversion.Quality;
+namespace Microsoft.ML.Inversion.Measurements;
 
 /// <summary>A one-line description of the machine a measurement ran on.</summary>
 internal static class MachineDescription
