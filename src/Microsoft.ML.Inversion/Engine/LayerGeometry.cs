@@ -6,8 +6,13 @@ namespace Microsoft.ML.Inversion.Engine;
 /// </summary>
 /// <param name="Stride">Input pixels per output unit (input height / output height); the input size for vectors.</param>
 /// <param name="OutputShape">The layer's output shape for one image.</param>
-public sealed record LayerGeometry(int Stride, IReadOnlyList<long> OutputShape)
+/// <param name="InputHeight">The height of the images.</param>
+/// <param name="InputWidth">The width of the images.</param>
+public sealed record LayerGeometry(int Stride, IReadOnlyList<long> OutputShape, long InputHeight = 224, long InputWidth = 224)
 {
+    /// <summary>The number of pixels of the images.</summary>
+    public long PixelCount => InputHeight * InputWidth;
+
     /// <summary>Whether the layer has no spatial extent left (a pooled embedding or a fully connected layer).</summary>
     public bool IsGlobal => OutputShape.Count < 3 || (OutputShape[^1] == 1 && OutputShape[^2] == 1);
 
@@ -15,10 +20,10 @@ public sealed record LayerGeometry(int Stride, IReadOnlyList<long> OutputShape)
     public int JitterAmount => Math.Max((int)Math.Round(Math.Min(Stride, 32) / 4.0, MidpointRounding.AwayFromZero), 1);
 
     /// <summary>Computes the geometry of a layer from its output shape at a given input size.</summary>
-    public static LayerGeometry From(IReadOnlyList<long> outputShape, long inputHeight)
+    public static LayerGeometry From(IReadOnlyList<long> outputShape, long inputHeight, long inputWidth)
     {
         long outputHeight = outputShape.Count >= 3 ? outputShape[^2] : 1;
         int stride = outputHeight <= 1 ? (int)inputHeight : (int)Math.Max(1, Math.Round((double)inputHeight / outputHeight));
-        return new LayerGeometry(stride, outputShape);
+        return new LayerGeometry(stride, outputShape, inputHeight, inputWidth);
     }
 }

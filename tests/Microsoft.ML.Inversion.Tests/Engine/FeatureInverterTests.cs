@@ -80,7 +80,7 @@ public sealed class FeatureInverterTests
             Tensor difference = (alone.Images[0] - together.Images[i]).abs();
             double mean = difference.mean().item<float>(), max = difference.max().item<float>();
             Console.WriteLine($"image {i}: mean difference {mean:F4}, max {max:F2} grey levels");
-            Assert.IsLessThan(0.25, mean, $"image {i}: batch and single differ by {mean} grey levels on average");
+            Assert.IsLessThan(0.5, mean, $"image {i}: batch and single differ by {mean} grey levels on average");
             Assert.IsLessThan(8.0, max, $"image {i}: batch and single differ by up to {max} grey levels");
             Assert.AreEqual(alone.FeatureErrors[0], together.FeatureErrors[i], 1e-3);
         }

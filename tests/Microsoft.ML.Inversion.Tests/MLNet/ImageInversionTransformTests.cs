@@ -236,7 +236,7 @@ public sealed class ImageInversionTransformTests
         {
             OutputColumnName = "Reconstruction", InputColumnName = "Features", Layer = "pool5", Iterations = 2, OutputWidth = 64, OutputHeight = 64,
         }).Fit(data);
-        var error = Assert.ThrowsExactly<InvalidOperationException>(() => context.Data.CreateEnumerable<ReconstructionRow>(transformer.Transform(data), false).ToArray());
+        var error = Assert.ThrowsExactly<InvalidOperationException>(() => context.Data.CreateEnumerable<FeatureReconstructionRow>(transformer.Transform(data), false).ToArray());
         StringAssert.Contains(error.Message, "Row 1: the feature vector in column 'Features' has a NaN value at index 10");
     }
 
@@ -284,6 +284,12 @@ public sealed class ImageInversionTransformTests
     {
         [VectorType(100)]
         public float[] Features { get; set; } = [];
+    }
+
+    public sealed class FeatureReconstructionRow
+    {
+        [ImageType(64, 64)]
+        public MLImage? Reconstruction { get; set; }
     }
 
     public sealed class EmbeddingRow
