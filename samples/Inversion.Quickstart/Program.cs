@@ -28,9 +28,12 @@ try
         return 0;
     }
 
-    IReadOnlyList<string> layers = arguments.Layers ?? (arguments.Model is null ? PretrainedBackbones.ResNet18Layers : SpreadLayers(backbone));
+    IReadOnlyList<string> layers = arguments.Layers ?? (arguments.Task != "invert" && arguments.Model is null ? ["stage3"]
+        : arguments.Model is null ? PretrainedBackbones.ResNet18Layers : SpreadLayers(backbone));
     foreach (string layer in layers)
         backbone.ResolveLayer(layer);
+    if (arguments.Task != "invert")
+        return Visualizations.Run(backbone, arguments, layers);
     InversionPreset preset = arguments.Method == "naive" ? InversionPreset.Naive : InversionPreset.FromName(arguments.Preset);
     string imagePath = arguments.Image ?? Path.Combine(AppContext.BaseDirectory, "images", "astronaut.png");
     using Tensor original = ImageTensors.LoadCentered(imagePath, backbone.InputHeight, backbone.InputWidth);

@@ -8,7 +8,8 @@ internal sealed record QuickstartArguments
 {
     public const string Usage =
         "usage: Inversion.Quickstart [--image PATH] [--layers a,b,c] [--iterations N] [--preset NAME] [--method ours|naive]\n" +
-        "                            [--out DIR] [--model path.onnx] [--list-layers]";
+        "                            [--out DIR] [--model path.onnx] [--list-layers]\n" +
+        "                            [--task invert|maximize|caricature] [--channel K | --channels a,b,c]";
 
     public string? Image { get; init; }
 
@@ -26,6 +27,10 @@ internal sealed record QuickstartArguments
 
     public bool ListLayers { get; init; }
 
+    public string Task { get; init; } = "invert";
+
+    public IReadOnlyList<long>? Channels { get; init; }
+
     public static QuickstartArguments Parse(string[] args)
     {
         var result = new QuickstartArguments();
@@ -42,12 +47,21 @@ internal sealed record QuickstartArguments
                 "--out" => result with { Out = Value() },
                 "--model" => result with { Model = Value() },
                 "--list-layers" => result with { ListLayers = true },
+                "--layer" => result with { Layers = [Value()] },
+                "--task" => result with { Task = CheckTask(Value()) },
+                "--channel" or "--channels" => result with { Channels = Value().Split(',').Select(ParseChannel).ToArray() },
                 "--help" or "-h" => throw new UsageException(Usage),
                 _ => throw new UsageException($"Unknown argument '{args[i]}'.\n{Usage}"),
             };
         }
         return result;
     }
+
+    private static string CheckTask(string task) =>
+        task is "invert" or "maximize" or "caricature" ? task : throw new UsageException($"--task must be invert, maximize or caricature, not '{task}'.");
+
+    private static long ParseChannel(string text) =>
+        long.TryParse(text, out long channel) && channel >= 0 ? channel : throw new UsageException($"--channel needs non-negative whole numbers, not '{text}'.");
 
     private static string CheckMethod(string method) =>
         method is "ours" or "naive" ? method : throw new UsageException($"--method must be 'ours' or 'naive', not '{method}'.");

@@ -13,7 +13,9 @@ using static TorchSharp.torch;
 // The quality command: inverts the three shared photographs at every alias layer of the built-in ResNet18 with
 // the default preset and with the naive method, and writes docs/quality.md, docs/quality.json and contact sheets.
 //   dotnet run --project tests/Microsoft.ML.Inversion.Quality -c Release -- [--layers a,b] [--images a,b]
-//       [--methods default,naive] [--iterations N] [--out DIR] [--images-dir DIR]
+//       [--methods default,naive] [--iterations N] [--out DIR] [--images-dir DIR] [--set key=value,...]
+// --set changes the settings of every method for experiments: C, tv, beta, lr, jitter (T), param (pixels|fourier),
+// optimizer (rms|sgd|adam), scalerotate (on|off); the tuning notes in docs/quality.md give the commands used.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 var arguments = ParseArguments(args);
@@ -23,7 +25,24 @@ string[] methods = arguments.GetValueOrDefault("methods", "default,naive").Split
 int? iterations = arguments.TryGetValue("iterations", out var it) ? int.Parse(it) : null;
 string outFolder = arguments.GetValueOrDefault("out", "docs");
 string imagesFolder = arguments.GetValueOrDefault("images-dir", Path.Combine("..", "shared", "images"));
+Func<LayerSettings, LayerSettings>? customize = arguments.TryGetValue("set", out var set) ? SettingsOverride.Parse(set) : null;
 const int Size = 224;
+
+if (arguments.ContainsKey("report-only"))
+{
+    // Re-renders docs/quality.md from the measurements in quality.json (same date, machine and command), e.g.
+    // after the tuning notes changed; nothing is measured again.
+    var saved = JsonSerializer.Deserialize<SavedRun>(File.ReadAllText(Path.Combine(outFolder, "quality.json")))
+        ?? throw new InvalidDataException("quality.json is empty.");
+    string[] savedLayers = saved.rows.Select(r => r.Layer).Distinct().ToArray();
+    string[] savedMethods = saved.rows.Select(r => r.Method).Distinct().ToArray();
+    string[] savedImages = saved.rows.Select(r => r.Image).Distinct().ToArray();
+    using var network = PretrainedBackbones.ResNet18();
+    File.WriteAllText(Path.Combine(outFolder, "quality.md"),
+        Report(saved.rows, saved.floor, savedLayers, savedMethods, savedImages, saved.machine, saved.command, network, saved.date));
+    Console.WriteLine($"re-rendered {Path.Combine(outFolder, "quality.md")} from quality.json");
+    return 0;
+}
 
 using var backbone = PretrainedBackbones.ResNet18();
 var originals = imageNames.Select(n => ImageTensors.LoadCentered(Path.Combine(imagesFolder, n + ".png"), Size, Size).DetachFromDisposeScope()).ToArray();
@@ -38,7 +57,7 @@ foreach (string layer in layers)
     foreach (string method in methods)
     {
         var preset = InversionPreset.FromName(method);
-        var inverter = new FeatureInverter(backbone, layer, new InversionOptions { Preset = preset, Iterations = iterations });
+        var inverter = new FeatureInverter(backbone, layer, new InversionOptions { Preset = preset, Iterations = iterations, Customize = customize });
         using var result = inverter.InvertImages(batch);
         reconstructions[(method, layer)] = result.Images.clone().DetachFromDisposeScope();
         for (int i = 0; i < imageNames.Length; i++)
@@ -89,8 +108,9 @@ for (int i = 0; i < imageNames.Length; i++)
 }
 
 string command = "./build.sh quality" + (args.Length > 0 ? " " + string.Join(" ", args) : "");
-File.WriteAllText(Path.Combine(outFolder, "quality.md"), Report(rows, floor, layers, methods, imageNames, machine, command, backbone));
-File.WriteAllText(Path.Combine(outFolder, "quality.json"), JsonSerializer.Serialize(new { date = DateTime.UtcNow, machine, command, rows, floor }, new JsonSerializerOptions { WriteIndented = true }));
+var date = DateTime.UtcNow;
+File.WriteAllText(Path.Combine(outFolder, "quality.md"), Report(rows, floor, layers, methods, imageNames, machine, command, backbone, date));
+File.WriteAllText(Path.Combine(outFolder, "quality.json"), JsonSerializer.Serialize(new SavedRun(date, machine, command, rows, floor), new JsonSerializerOptions { WriteIndented = true }));
 Console.WriteLine($"wrote {Path.Combine(outFolder, "quality.md")}");
 int met = layers.Count(l => MeetsTargets(rows, l) is true);
 Console.WriteLine($"targets met: {met}/{layers.Count(l => QualityTarget.ResNet18.Any(t => t.Layer == l))} layers");
@@ -106,12 +126,12 @@ static bool? MeetsTargets(IEnumerable<Row> rows, string layer)
     return fe <= target.MaxFeatureError && ncc >= target.MinNcc && rough >= target.MinRoughness && rough <= target.MaxRoughness;
 }
 
-static string Report(List<Row> rows, List<Row> floor, string[] layers, string[] methods, string[] images, string machine, string command, Backbone backbone)
+static string Report(List<Row> rows, List<Row> floor, string[] layers, string[] methods, string[] images, string machine, string command, Backbone backbone, DateTime date)
 {
     var md = new StringBuilder();
     md.AppendLine("# Quality of the inversions");
     md.AppendLine();
-    md.AppendLine($"Generated by `{command}` on {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC.  ");
+    md.AppendLine($"Generated by `{command}` on {date:yyyy-MM-dd HH:mm} UTC.  ");
     md.AppendLine($"Machine: {machine}.  ");
     md.AppendLine($"Backbone: built-in {backbone.Name} (ML.NET's ImageNet ResNet18), images {string.Join(", ", images)} from `../shared/images/`, 224×224 centre crop, pixel scale B = {backbone.TypicalPixelNorm}.");
     md.AppendLine();
@@ -180,6 +200,12 @@ static string Report(List<Row> rows, List<Row> floor, string[] layers, string[] 
     foreach (var group in rows.GroupBy(r => (r.Layer, r.Method)))
         md.AppendLine($"- {group.Key.Layer}, {group.Key.Method}: {group.First().Settings}");
     md.AppendLine();
+    string notes = Path.Combine(AppContext.BaseDirectory, "tuning-notes.md");
+    if (File.Exists(notes))
+    {
+        md.AppendLine(File.ReadAllText(notes).TrimEnd());
+        md.AppendLine();
+    }
     md.AppendLine("## Contact sheets");
     md.AppendLine();
     foreach (string image in images)
@@ -192,11 +218,13 @@ static Dictionary<string, string> ParseArguments(string[] args)
     var result = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
     for (int i = 0; i < args.Length; i++)
     {
-        if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
-            throw new ArgumentException($"Unexpected argument '{args[i]}'. Use --layers, --images, --methods, --iterations, --out, --images-dir.");
-        result[args[i][2..]] = args[++i];
+        if (!args[i].StartsWith("--", StringComparison.Ordinal) || (i + 1 >= args.Length && args[i] != "--report-only"))
+            throw new ArgumentException($"Unexpected argument '{args[i]}'. Use --layers, --images, --methods, --iterations, --out, --images-dir, --set, --report-only.");
+        result[args[i][2..]] = args[i] == "--report-only" ? "true" : args[++i];
     }
     return result;
 }
+
+internal sealed record SavedRun(DateTime date, string machine, string command, List<Row> rows, List<Row> floor);
 
 internal sealed record Row(string Layer, string Method, string Image, double FeatureError, double Ncc, double Roughness, double Psnr, double Ssim, int Iterations, double Seconds, string Settings);

@@ -1,9 +1,6 @@
 using System.Diagnostics;
 using Microsoft.ML.Inversion.Backbones;
 using Microsoft.ML.Inversion.Objectives;
-using Microsoft.ML.Inversion.Optimizers;
-using Microsoft.ML.Inversion.Parameterizations;
-using Microsoft.ML.Inversion.Transforms;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -97,66 +94,17 @@ public sealed class FeatureInverter
         Tensor target = targets.detach().to(float32, Backbone.Device).reshape([count, .. geometry.OutputShape]);
         Tensor targetNorm = CheckTargets(target);
 
-        double b = Backbone.TypicalPixelNorm;
-        int jitter = settings.JitterAmount;
-        var generators = Enumerable.Range(0, (int)count).Select(i => new Generator((ulong)(seeds?[i] ?? Options.Seed + i))).ToArray();
-        var setup = new ParameterizationSetup(height + jitter - 1, width + jitter - 1, generators, Backbone.Device, Backbone.Preprocessing.ChannelOrder);
-        using ImageParameterization parameterization = settings.Parameterization(setup);
-        var randomCrop = new JitterCrop(height, width, jitter, random: true);
-        var centreCrop = new JitterCrop(height, width, jitter, random: false);
-        ImageTransform? scaleRotate = settings.ScaleRotate ? new RandomScaleRotate() : null;
-        Objective objective = Options.Objective ?? Energy(settings);
-        using InversionOptimizer optimizer = CreateOptimizer(settings);
-
-        double[][]? curves = Options.RecordLossCurve ? Enumerable.Range(0, (int)count).Select(_ => new double[settings.Iterations]).ToArray() : null;
-        int step = 0;
-        double previousRate = double.NaN;
-        foreach (SchedulePhase phase in settings.Schedule)
-        {
-            double rate = settings.LearningRate * phase.RateMultiplier;
-            if (!double.IsNaN(previousRate) && rate != previousRate)
-                optimizer.ResetMomentum();
-            previousRate = rate;
-            for (int i = 0; i < phase.Iterations; i++, step++)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                using var stepScope = NewDisposeScope();
-                Tensor canvas = parameterization.Render();
-                Tensor view = phase.Jitter ? randomCrop.Apply(canvas, generators) : centreCrop.Apply(canvas, generators);
-                if (phase.Jitter && scaleRotate is not null)
-                    view = scaleRotate.Apply(view, generators);
-                Tensor networkInput = view * b;
-                var context = new ObjectiveContext(canvas, () => Backbone.Forward(networkInput, Layer), target, targetNorm);
-                Tensor energy = objective.Evaluate(context);
-                energy.sum().backward();
-                optimizer.Step(parameterization.Parameters, rate);
-                parameterization.Project(settings.MaxPixelNorm);
-                Report(energy, curves, step, settings.Iterations, (int)count);
-            }
-        }
+        long[] itemSeeds = Enumerable.Range(0, (int)count).Select(i => seeds?[i] ?? Options.Seed + i).ToArray();
+        Objective objective = Options.Objective ?? OptimizationLoop.Regularised(Objective.FeatureReconstruction(), settings);
+        var outcome = OptimizationLoop.Run(Backbone, Layer, settings, objective, target, itemSeeds, height, width, null, Options, cancellationToken);
 
         using (no_grad())
         {
-            Tensor view = centreCrop.Apply(parameterization.Render(), generators);
-            Tensor networkInput = view * b;
-            Tensor features = Backbone.Forward(networkInput, Layer);
+            Tensor features = Backbone.Forward(outcome.NetworkInput, Layer);
             double[] errors = ((features - target).flatten(1).norm(1) / targetNorm.sqrt()).cpu().to_type(ScalarType.Float64).data<double>().ToArray();
-            Tensor images = Backbone.Preprocessing.FromNetworkInput(networkInput).clamp(0, 255).cpu().detach().DetachFromDisposeScope();
-            return new InversionResult(images, errors, step, stopwatch.Elapsed.TotalSeconds, curves, settings);
+            Tensor images = Backbone.Preprocessing.FromNetworkInput(outcome.NetworkInput).clamp(0, 255).cpu().detach().DetachFromDisposeScope();
+            return new InversionResult(images, errors, outcome.Steps, stopwatch.Elapsed.TotalSeconds, outcome.LossCurves, settings);
         }
-    }
-
-    private void Report(Tensor energy, double[][]? curves, int step, int iterations, int count)
-    {
-        bool progress = Options.Progress is not null && ((step + 1) % Math.Max(1, Options.ProgressInterval) == 0 || step + 1 == iterations);
-        if (curves is null && !progress)
-            return;
-        double[] values = energy.detach().cpu().to_type(ScalarType.Float64).data<double>().ToArray();
-        if (curves is not null)
-            for (int n = 0; n < count; n++)
-                curves[n][step] = values[n];
-        if (progress)
-            Options.Progress!.Report(new InversionProgress(step + 1, iterations, values.Average(), 0, count));
     }
 
     private Tensor CheckTargets(Tensor target)
@@ -175,22 +123,4 @@ public sealed class FeatureInverter
                     "(‖Φ0‖ = 0, e.g. an all-black or blank image whose activations vanish at this layer).");
         return norm;
     }
-
-    private static Objective Energy(LayerSettings settings)
-    {
-        var terms = new List<Objective> { settings.DataWeight * Objective.FeatureReconstruction() };
-        if (settings.AlphaWeight > 0)
-            terms.Add(settings.AlphaWeight * Objective.AlphaNorm(settings.Alpha));
-        if (settings.TvWeight > 0)
-            terms.Add(settings.TvWeight * Objective.TotalVariation(settings.Beta));
-        return Objective.Sum(terms);
-    }
-
-    private static InversionOptimizer CreateOptimizer(LayerSettings settings) => settings.Optimizer switch
-    {
-        OptimizerKind.MomentumRms => new MomentumRms(settings.Momentum),
-        OptimizerKind.MomentumSgd => new MomentumSgd(settings.Momentum),
-        OptimizerKind.Adam => new Adam(),
-        _ => throw new ArgumentOutOfRangeException(nameof(settings), $"Unknown optimiser {settings.Optimizer}."),
-    };
 }

@@ -7,8 +7,15 @@ using F = TorchSharp.torch.nn.functional;
 
 namespace Microsoft.ML.Inversion.MLNet;
 
-/// <summary>One row's outcome: the reconstruction (null for a skipped bad row) and its scores.</summary>
-internal readonly record struct RowResult(MLImage? Image, float FeatureError, int Iterations);
+/// <summary>
+/// One row's outcome: the reconstruction (null for a bad row) and its scores; for a bad row under
+/// <see cref="BadRowPolicy.Throw"/>, the error to raise when the row's output is read.
+/// </summary>
+internal readonly record struct RowResult(MLImage? Image, float FeatureError, int Iterations, string? Error = null)
+{
+    /// <summary>Throws the row's error, if it has one.</summary>
+    public RowResult ThrowIfBad() => Error is null ? this : throw new InvalidOperationException(Error);
+}
 
 /// <summary>A row read and checked: its input as a tensor [1, ...] (outside any dispose scope), or why it is bad.</summary>
 internal sealed class PreparedRow(long row, Tensor? input, string? problem) : IDisposable
@@ -63,7 +70,11 @@ internal sealed class InversionRowProcessor
             }
             string message = $"Row {prepared.Row}: {prepared.Problem}";
             if (Options.BadRows == BadRowPolicy.Throw)
-                throw new InvalidOperationException(message + " (set BadRows = BadRowPolicy.Skip to give such rows an empty output instead).");
+            {
+                // Raised when this row's output is read, so the good rows of the batch still come out.
+                results[i] = new RowResult(null, float.NaN, 0, message + " (set BadRows = BadRowPolicy.Skip to give such rows an empty output instead).");
+                continue;
+            }
             _transformer.Log(message + "; skipped.");
             results[i] = new RowResult(null, float.NaN, 0);
         }

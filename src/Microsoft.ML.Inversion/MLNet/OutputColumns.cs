@@ -31,11 +31,11 @@ internal sealed class OutputColumns
     {
         Delegate getter;
         if (index == ImageIndex)
-            getter = (ValueGetter<MLImage>)((ref MLImage value) => value = current().Image!);
+            getter = (ValueGetter<MLImage>)((ref MLImage value) => value = current().ThrowIfBad().Image!);
         else if (index == ErrorIndex)
-            getter = (ValueGetter<float>)((ref float value) => value = current().FeatureError);
+            getter = (ValueGetter<float>)((ref float value) => value = current().ThrowIfBad().FeatureError);
         else if (index == IterationsIndex)
-            getter = (ValueGetter<int>)((ref int value) => value = current().Iterations);
+            getter = (ValueGetter<int>)((ref int value) => value = current().ThrowIfBad().Iterations);
         else
             throw new ArgumentOutOfRangeException(nameof(index), $"Column {index} is not produced by the inversion transform.");
         return getter as ValueGetter<TValue>

@@ -56,6 +56,24 @@ public sealed partial class Objective
         return features.select(1, channel).flatten(1).mean([1L]);
     }, $"mean(ch{channel})");
 
+    /// <summary>
+    /// The mean activation of one channel per image (image i looks at <c>channels[i]</c>), divided by
+    /// <paramref name="scale"/>: what activation maximisation maximises when a batch shows several channels.
+    /// </summary>
+    public static Objective ChannelMeans(IReadOnlyList<long> channels, double scale = 1) => new(c =>
+    {
+        Tensor features = c.Features;
+        long count = features.shape[0], available = features.shape[1];
+        if (channels.Count != count)
+            throw new ArgumentException($"Expected one channel per image ({count}); got {channels.Count}.", nameof(channels));
+        foreach (long channel in channels)
+            if (channel < 0 || channel >= available)
+                throw new ArgumentOutOfRangeException(nameof(channels), $"Channel {channel} is outside the layer's {available} channels (0–{available - 1}).");
+        using Tensor index = tensor(channels.ToArray(), device: features.device).reshape(count, 1, 1);
+        Tensor perChannel = features.flatten(2).mean([2L]).unsqueeze(2);
+        return perChannel.gather(1, index).flatten() / scale;
+    }, $"mean(ch {string.Join(",", channels.Take(4))}{(channels.Count > 4 ? ",…" : "")})");
+
     /// <summary>⟨Φ(x), Φ0⟩ / ‖Φ0‖² per image (caricatures maximise it).</summary>
     public static Objective TargetInnerProduct() => new(c =>
     {

@@ -69,6 +69,17 @@ public sealed class FourierImage : ImageParameterization
         return _bgr ? rgb.flip(1) : rgb;
     }
 
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+        {
+            _frequencyScale.Dispose();
+            _colorMatrix.Dispose();
+        }
+    }
+
     private Tensor FromImages(Tensor images)
     {
         using var noGrad = no_grad();

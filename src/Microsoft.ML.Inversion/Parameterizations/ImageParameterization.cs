@@ -23,12 +23,20 @@ public abstract class ImageParameterization : IDisposable
     {
     }
 
-    /// <summary>Releases the parameters.</summary>
+    /// <summary>Releases the parameters and any other tensors the parameterisation holds.</summary>
     public void Dispose()
     {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Releases the parameters; subclasses release their own constant tensors too.</summary>
+    protected virtual void Dispose(bool disposing)
+    {
+        if (!disposing)
+            return;
         foreach (Tensor p in Parameters)
             p.Dispose();
-        GC.SuppressFinalize(this);
     }
 
     /// <summary>Scales each pixel of <paramref name="images"/> in place so its colour norm is at most <paramref name="maxNorm"/>.</summary>

@@ -225,6 +225,33 @@ public sealed class ImageInversionTransformTests
     }
 
     [TestMethod]
+    public void ABadRowLaterInABatchDoesNotStopTheGoodRowsBeforeIt()
+    {
+        var context = new MLContext();
+        IDataView data = MLNetTestData.Rows(context,
+            new ImageRow { Image = MLNetTestData.Photo("chelsea.png", 64), Name = "first" },
+            new ImageRow { Image = MLNetTestData.Photo("coffee.png", 64), Name = "second" },
+            new ImageRow { Image = null, Name = "missing" });
+        var options = Cheap();
+        options.BatchSize = 3;
+        using var transformer = context.Transforms.InvertImageRepresentation(options).Fit(data);
+        IDataView output = transformer.Transform(data);
+
+        using var cursor = output.GetRowCursor(output.Schema);
+        var getter = cursor.GetGetter<MLImage>(output.Schema["Reconstruction"]);
+        MLImage image = null!;
+        for (int row = 0; row < 2; row++)
+        {
+            Assert.IsTrue(cursor.MoveNext());
+            getter(ref image);
+            Assert.AreEqual(64, image.Width, $"row {row}");
+        }
+        Assert.IsTrue(cursor.MoveNext());
+        var error = Assert.ThrowsExactly<InvalidOperationException>(() => getter(ref image));
+        StringAssert.Contains(error.Message, "Row 2: the image in column 'Image' is missing or empty");
+    }
+
+    [TestMethod]
     public void NonFiniteFeatureVectorsNameTheRow()
     {
         var context = new MLContext();

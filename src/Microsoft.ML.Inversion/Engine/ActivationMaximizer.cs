@@ -1,0 +1,65 @@
+using System.Diagnostics;
+using Microsoft.ML.Inversion.Backbones;
+using Microsoft.ML.Inversion.Objectives;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Inversion.Engine;
+
+/// <summary>
+/// Activation maximisation (IJCV 2016, section 5): an image that maximises the mean activation of one channel of
+/// a layer, under the same regularisers, parameterisation and transforms as inversion. The activation is measured
+/// in units of the layer's RMS activation on the backbone's mean image, so the preset's constants carry across
+/// layers; <see cref="InversionOptions.DataWeight"/> overrides the objective's weight (default
+/// <see cref="DefaultWeight"/>).
+/// </summary>
+public sealed class ActivationMaximizer
+{
+    /// <summary>The default weight of the activation term against the regularisers.</summary>
+    public const double DefaultWeight = 1.0;
+
+    private readonly FeatureInverter _layer;
+
+    /// <summary>Creates a maximiser for one layer.</summary>
+    public ActivationMaximizer(Backbone backbone, string layer, InversionOptions? options = null) =>
+        _layer = new FeatureInverter(backbone, layer, options);
+
+    /// <summary>Generates one image per requested channel (a batch), [N, 3, height, width].</summary>
+    /// <param name="channels">The channel each image maximises.</param>
+    /// <param name="height">Image height; default the backbone's input height.</param>
+    /// <param name="width">Image width; default the backbone's input width.</param>
+    /// <param name="seeds">One seed per image; default <c>Options.Seed + i</c>.</param>
+    /// <param name="cancellationToken">Stops between steps.</param>
+    public VisualizationResult Maximize(IReadOnlyList<long> channels, int? height = null, int? width = null,
+        IReadOnlyList<long>? seeds = null, CancellationToken cancellationToken = default)
+    {
+        Backbone backbone = _layer.Backbone;
+        int h = height ?? backbone.InputHeight, w = width ?? backbone.InputWidth;
+        var options = _layer.Options;
+        LayerSettings settings = options.Resolve(_layer.Geometry(h, w), backbone.TypicalPixelNorm);
+        settings = settings with { DataWeight = options.DataWeight ?? DefaultWeight };
+        var stopwatch = Stopwatch.StartNew();
+        using var scope = NewDisposeScope();
+        double scale = ReferenceActivation(h, w);
+        Objective objective = options.Objective ?? OptimizationLoop.Regularised(-Objective.ChannelMeans(channels, scale), settings);
+        long[] itemSeeds = Enumerable.Range(0, channels.Count).Select(i => seeds?[i] ?? options.Seed + i).ToArray();
+        var outcome = OptimizationLoop.Run(backbone, _layer.Layer, settings, objective, null, itemSeeds, h, w, null, options, cancellationToken);
+        using var noGrad = no_grad();
+        Tensor features = backbone.Forward(outcome.NetworkInput, _layer.Layer);
+        double[] activations = Objective.ChannelMeans(channels).Evaluate(new ObjectiveContext(outcome.NetworkInput, () => features, null, null))
+            .cpu().to_type(ScalarType.Float64).data<double>().ToArray();
+        Tensor images = backbone.Preprocessing.FromNetworkInput(outcome.NetworkInput).clamp(0, 255).cpu().detach().DetachFromDisposeScope();
+        return new VisualizationResult(images, activations, "mean channel activation", outcome.Steps, stopwatch.Elapsed.TotalSeconds, outcome.LossCurves, settings);
+    }
+
+    // The layer's RMS activation on the mean image: a size-independent unit for activations.
+    private double ReferenceActivation(int height, int width)
+    {
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        Backbone backbone = _layer.Backbone;
+        Tensor mean = backbone.Preprocessing.MeanInput(height, width, backbone.Device);
+        Tensor normalised = backbone.Preprocessing.ToNetworkInput(backbone.Preprocessing.FromNetworkInput(mean));
+        double rms = backbone.Forward(normalised, _layer.Layer).square().mean().sqrt().item<float>();
+        return rms > 0 ? rms : 1;
+    }
+}
