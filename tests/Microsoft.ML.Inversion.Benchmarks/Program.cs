@@ -19,7 +19,7 @@ CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 bool quick = args.Contains("--quick");
 string outFolder = args.SkipWhile(a => a != "--out").Skip(1).FirstOrDefault() ?? "docs";
 string imagesFolder = args.SkipWhile(a => a != "--images-dir").Skip(1).FirstOrDefault() ?? Path.Combine("..", "shared", "images");
-int measuredSteps = quick ? 4 : 12, warmupSteps = quick ? 1 : 3;
+int measuredSteps = quick ? 6 : 40, warmupSteps = quick ? 2 : 6;
 string[] layers = quick ? ["stage2", "pool5"] : [.. PretrainedBackbones.ResNet18Layers];
 int[] batchSizes = quick ? [1, 8] : [1, 2, 4, 8];
 var total = Stopwatch.StartNew();
