@@ -155,6 +155,26 @@ public abstract class Backbone : IDisposable
         return Forward(Preprocessing.ToNetworkInput(rgb255), layer).MoveToOuterDisposeScope();
     }
 
+    /// <summary>
+    /// Whether <see cref="ReluLeak"/> can be set: true for imported ONNX graphs, false for TorchSharp modules.
+    /// </summary>
+    public virtual bool SupportsReluLeak => false;
+
+    /// <summary>
+    /// The slope ReLUs use for negative inputs while this is positive (0: the network as trained). Activation
+    /// maximisation sets it to 0.05 while optimising, as the IJCV paper does.
+    /// </summary>
+    /// <exception cref="NotSupportedException">Setting a non-zero value where <see cref="SupportsReluLeak"/> is false.</exception>
+    public virtual double ReluLeak
+    {
+        get => 0;
+        set
+        {
+            if (value != 0)
+                throw new NotSupportedException($"Backbone '{Name}' cannot make its ReLUs leaky.");
+        }
+    }
+
     /// <summary>Releases the network and the preprocessing tensors.</summary>
     protected virtual void Dispose(bool disposing)
     {

@@ -58,6 +58,16 @@ public sealed class OnnxBackbone : Backbone
     protected override IReadOnlyList<(string Name, string Operator)> LayerNames => _layers;
 
     /// <inheritdoc />
+    public override bool SupportsReluLeak => true;
+
+    /// <inheritdoc />
+    public override double ReluLeak
+    {
+        get => Graph.Settings.ReluLeak;
+        set => Graph.Settings.ReluLeak = value;
+    }
+
+    /// <inheritdoc />
     protected override string? ResolveExtra(string name) => _nodeNames.GetValueOrDefault(name);
 
     /// <inheritdoc />

@@ -17,6 +17,9 @@ public sealed class ActivationMaximizer
     /// <summary>The default weight of the activation term against the regularisers.</summary>
     public const double DefaultWeight = 1.0;
 
+    /// <summary>The ReLU leak used while optimising (IJCV's nnpreimage: 0.05), where the backbone supports it.</summary>
+    public const double ReluLeakWhileOptimising = 0.05;
+
     private readonly FeatureInverter _layer;
 
     /// <summary>Creates a maximiser for one layer.</summary>
@@ -42,7 +45,20 @@ public sealed class ActivationMaximizer
         double scale = ReferenceActivation(h, w);
         Objective objective = options.Objective ?? OptimizationLoop.Regularised(-Objective.ChannelMeans(channels, scale), settings);
         long[] itemSeeds = Enumerable.Range(0, channels.Count).Select(i => seeds?[i] ?? options.Seed + i).ToArray();
-        var outcome = OptimizationLoop.Run(backbone, _layer.Layer, settings, objective, null, itemSeeds, h, w, null, options, cancellationToken);
+        OptimizationOutcome outcome;
+        // Units that are dead at the start pass no gradient through a ReLU; a small leak lets them wake up.
+        double leak = backbone.ReluLeak;
+        if (backbone.SupportsReluLeak)
+            backbone.ReluLeak = ReluLeakWhileOptimising;
+        try
+        {
+            outcome = OptimizationLoop.Run(backbone, _layer.Layer, settings, objective, null, itemSeeds, h, w, null, options, cancellationToken);
+        }
+        finally
+        {
+            if (backbone.SupportsReluLeak)
+                backbone.ReluLeak = leak;
+        }
         using var noGrad = no_grad();
         Tensor features = backbone.Forward(outcome.NetworkInput, _layer.Layer);
         double[] activations = Objective.ChannelMeans(channels).Evaluate(new ObjectiveContext(outcome.NetworkInput, () => features, null, null))

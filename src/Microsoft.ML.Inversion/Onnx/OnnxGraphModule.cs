@@ -59,7 +59,7 @@ public sealed class OnnxGraphModule : nn.Module<Tensor, Tensor>
         for (int i = 0; i < graph.Node.Count; i++)
         {
             NodeProto proto = graph.Node[i];
-            var node = new OnnxNode(proto, i, opset);
+            var node = new OnnxNode(proto, i, opset, Settings);
             if (proto.Domain is not ("" or "ai.onnx"))
                 throw Unsupported(node, $"domain '{proto.Domain}'");
             if (node.OpType == "Constant")
@@ -78,6 +78,9 @@ public sealed class OnnxGraphModule : nn.Module<Tensor, Tensor>
             if (!_producer.ContainsKey(output) && output != InputName)
                 throw new OnnxImportException($"ONNX file '{sourcePath}': graph output '{output}' is produced by no node.");
     }
+
+    /// <summary>Run-time switches (e.g. leaky ReLUs for activation maximisation).</summary>
+    public OnnxExecutionSettings Settings { get; } = new();
 
     /// <summary>The file the module was imported from.</summary>
     public string SourcePath { get; }

@@ -35,6 +35,31 @@ public sealed class VisualizationTests
     }
 
     [TestMethod]
+    public void LeakyReluIsOnOnlyWhileMaximising()
+    {
+        using var scope = NewDisposeScope();
+        var network = BuiltInNetwork.ResNet18;
+        using (no_grad())
+        {
+            Tensor input = randn([1, 3, 32, 32], generator: new Generator(1)) * 100;
+            Tensor plain = network.Forward(input, "conv1");
+            Assert.AreEqual(0.0, plain.min().item<float>(), "ReLU output has no negatives");
+            network.ReluLeak = 0.05;
+            try
+            {
+                Tensor leaky = network.Forward(input, "conv1");
+                Assert.IsLessThan(0f, leaky.min().item<float>(), "a leaky ReLU passes negatives");
+            }
+            finally
+            {
+                network.ReluLeak = 0;
+            }
+        }
+        using var result = new ActivationMaximizer(network, "conv1", new InversionOptions { Iterations = 2 }).Maximize([0], 32, 32);
+        Assert.AreEqual(0.0, network.ReluLeak, "the maximiser restores the network");
+    }
+
+    [TestMethod]
     public void CaricaturesAmplifyWhatTheLayerSees()
     {
         using var scope = NewDisposeScope();
