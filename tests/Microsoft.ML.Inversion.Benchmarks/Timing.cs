@@ -51,12 +51,13 @@ internal static class Timing
     }
 
     /// <summary>Median seconds of one optimisation step of the default preset (from the engine's progress reports).</summary>
-    public static double OurStep(Backbone backbone, string layer, Tensor images, int batch, int warmup, int measured)
+    public static double OurStep(Backbone backbone, string layer, Tensor images, int batch, int warmup, int measured, InversionPreset? preset = null)
     {
         var stamps = new List<double>();
         var watch = Stopwatch.StartNew();
         var options = new InversionOptions
         {
+            Preset = preset ?? InversionPreset.Default,
             Iterations = warmup + measured + 1,
             ProgressInterval = 1,
             Progress = new Recorder(_ => stamps.Add(watch.Elapsed.TotalSeconds)),
@@ -141,7 +142,20 @@ internal static class Timing
         return process.PeakWorkingSet64;
     }
 
-    private static double Median(List<double> values)
+    /// <summary>Runs the measurements in turn, <paramref name="rounds"/> times, and returns each one's median.</summary>
+    public static (double A, double B, double C) Interleaved(int rounds, Func<double> a, Func<double> b, Func<double> c)
+    {
+        var (ra, rb, rc) = (new List<double>(), new List<double>(), new List<double>());
+        for (int i = 0; i < rounds; i++)
+        {
+            ra.Add(a());
+            rb.Add(b());
+            rc.Add(c());
+        }
+        return (Median(ra), Median(rb), Median(rc));
+    }
+
+    public static double Median(List<double> values)
     {
         values.Sort();
         return values.Count == 0 ? double.NaN : values[values.Count / 2];
