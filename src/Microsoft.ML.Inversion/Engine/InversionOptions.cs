@@ -32,7 +32,7 @@ public sealed class InversionOptions
     /// <summary>The base random seed; image i of a call uses <c>Seed + i</c> unless seeds are passed explicitly.</summary>
     public long Seed { get; set; } = 1;
 
-    /// <summary>Whether to record each image's energy at every step (<see cref="InversionResult.LossCurves"/>).</summary>
+    /// <summary>Whether to record each image's energy at every step (<see cref="OptimizationResult.LossCurves"/>).</summary>
     public bool RecordLossCurve { get; set; }
 
     /// <summary>Receives progress every <see cref="ProgressInterval"/> steps.</summary>

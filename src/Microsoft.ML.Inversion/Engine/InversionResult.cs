@@ -2,37 +2,12 @@ using static TorchSharp.torch;
 
 namespace Microsoft.ML.Inversion.Engine;
 
-/// <summary>The outcome of inverting a batch.</summary>
-public sealed class InversionResult : IDisposable
+/// <summary>The outcome of inverting a batch: the reconstructions and how close their representations came.</summary>
+public sealed class InversionResult : OptimizationResult
 {
     internal InversionResult(Tensor images, double[] featureErrors, int iterations, double seconds, double[][]? lossCurves, LayerSettings settings)
-    {
-        Images = images;
-        FeatureErrors = featureErrors;
-        Iterations = iterations;
-        Seconds = seconds;
-        LossCurves = lossCurves;
-        Settings = settings;
-    }
-
-    /// <summary>The reconstructions as RGB images [N, 3, H, W], values 0–255, on the CPU. Owned by this result.</summary>
-    public Tensor Images { get; }
+        : base(images, iterations, seconds, lossCurves, settings) => FeatureErrors = featureErrors;
 
     /// <summary>‖Φ(x) − Φ0‖ / ‖Φ0‖ per image at the end (the papers' normalised reconstruction error).</summary>
     public IReadOnlyList<double> FeatureErrors { get; }
-
-    /// <summary>The number of optimisation steps taken.</summary>
-    public int Iterations { get; }
-
-    /// <summary>Wall-clock seconds the optimisation took (for the whole batch).</summary>
-    public double Seconds { get; }
-
-    /// <summary>The energy of each image at every step, when <see cref="InversionOptions.RecordLossCurve"/> is set.</summary>
-    public IReadOnlyList<double[]>? LossCurves { get; }
-
-    /// <summary>The settings that were used.</summary>
-    public LayerSettings Settings { get; }
-
-    /// <summary>Releases <see cref="Images"/>.</summary>
-    public void Dispose() => Images.Dispose();
 }
