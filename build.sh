@@ -5,7 +5,7 @@
 #   ./build.sh sample     run the quickstart sample on the built-in pretrained ResNet18
 #   ./build.sh pack       write the NuGet package into nuget/out/
 #   ./build.sh bench      speed and memory against the machine's limits; writes docs/benchmarks.md (--quick: under a minute)
-#   ./build.sh quality    measure reconstructions on the shared images; writes docs/quality.md (long: ~30 min on 2 cores)
+#   ./build.sh quality    measure reconstructions on the shared images; writes docs/quality.md (about 14 min on 2 cores)
 # Extra arguments after the verb go to the underlying command.
 set -euo pipefail
 cd "$(dirname "$0")"
