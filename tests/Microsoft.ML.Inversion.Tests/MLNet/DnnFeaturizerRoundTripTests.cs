@@ -38,7 +38,7 @@ public sealed class DnnFeaturizerRoundTripTests
             double baseline = Distance(random).item<float>();
             Console.WriteLine($"{row.Label}: embedding distance of the reconstruction {reconstructed:F3}, of a random image {baseline:F3}");
             Assert.HasCount(512, row.Embedding);
-            Assert.IsLessThan(baseline / 2, reconstructed, $"{row.Label}: the reconstruction's embedding should be far closer to the target than a random image's");
+            Assert.IsLessThan(baseline / 3, reconstructed, $"{row.Label}: the reconstruction's embedding should be far closer to the target than a random image's");
         }
     }
 
