@@ -14,7 +14,7 @@ using static TorchSharp.torch;
 // the default preset and with the naive method, and writes docs/quality.md, docs/quality.json and contact sheets.
 //   dotnet run --project tests/Microsoft.ML.Inversion.Quality -c Release -- [--layers a,b] [--images a,b]
 //       [--methods default,naive] [--iterations N] [--out DIR] [--images-dir DIR] [--set key=value,...]
-// --set changes the settings of every method for experiments: C, tv, beta, lr, jitter (T), param (pixels|fourier),
+// --set changes the settings of every method for experiments: C, tv, alphaweight, beta, lr, jitter (T), param (pixels|fourier),
 // optimizer (rms|sgd|adam), scalerotate (on|off); the tuning notes in docs/quality.md give the commands used.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
