@@ -49,8 +49,12 @@ public sealed class OnnxBackbone : Backbone
         var backbone = new OnnxBackbone(graph, Path.GetFileNameWithoutExtension(path), preprocessing, height, width, device, aliases,
             typicalPixelNorm ?? EstimatePixelNorm(preprocessing));
         foreach (var (alias, target) in backbone.Aliases)
-            if (!graph.HasValue(target))
-                throw new ArgumentException($"Alias '{alias}' points to '{target}', which is not a node output of '{path}'.", nameof(aliases));
+        {
+            if (graph.HasValue(target))
+                continue;
+            backbone.Dispose();
+            throw new ArgumentException($"Alias '{alias}' points to '{target}', which is not a node output of '{path}'.", nameof(aliases));
+        }
         return backbone;
     }
 

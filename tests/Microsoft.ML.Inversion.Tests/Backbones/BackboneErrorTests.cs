@@ -58,6 +58,14 @@ public sealed class BackboneErrorTests
     }
 
     [TestMethod]
+    public void AnAliasToNoNodeOutputIsRejected()
+    {
+        var e = Assert.ThrowsExactly<ArgumentException>(() => OnnxBackbone.Load(BuiltInNetwork.ModelPath,
+            aliases: new Dictionary<string, string> { ["block"] = "NoSuchNode_Output_0" }));
+        StringAssert.Contains(e.Message, "'NoSuchNode_Output_0'");
+    }
+
+    [TestMethod]
     public void BuiltInResNet18WithoutItsPackageSaysWhichPackageToAdd()
     {
         string empty = TestEnvironment.NewTempFolder();
