@@ -77,13 +77,13 @@ public sealed class ImagePreprocessing : IDisposable
     }
 
     /// <summary>
-    /// The mean of the network input space at the given size, [1, 3, H, W], in network units before division by
-    /// std (the "no-information" image: what an inversion returns when the representation says nothing).
+    /// The mean image as RGB 0–255, [1, 3, H, W]: the image whose network input is all zeros, i.e. the
+    /// "no-information" reconstruction an inversion would return if the representation said nothing.
     /// </summary>
-    public Tensor MeanInput(long height, long width, Device? device = null)
+    public Tensor MeanImage(long height, long width, Device? device = null)
     {
-        using var probe = zeros(1, 3, height, width, device: device);
-        return Mean(probe).expand(1, 3, height, width).contiguous();
+        using var networkInput = zeros(1, 3, height, width, device: device);
+        return FromNetworkInput(networkInput);
     }
 
     private Tensor Mean(Tensor like)

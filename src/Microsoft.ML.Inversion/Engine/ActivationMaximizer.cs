@@ -73,9 +73,9 @@ public sealed class ActivationMaximizer
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         Backbone backbone = _layer.Backbone;
-        Tensor mean = backbone.Preprocessing.MeanInput(height, width, backbone.Device);
-        Tensor normalised = backbone.Preprocessing.ToNetworkInput(backbone.Preprocessing.FromNetworkInput(mean));
-        double rms = backbone.Forward(normalised, _layer.Layer).square().mean().sqrt().item<float>();
+        // The mean image's network input is all zeros.
+        Tensor meanImageInput = zeros(1, 3, height, width, device: backbone.Device);
+        double rms = backbone.Forward(meanImageInput, _layer.Layer).square().mean().sqrt().item<float>();
         return rms > 0 ? rms : 1;
     }
 }
