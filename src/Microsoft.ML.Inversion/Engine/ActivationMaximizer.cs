@@ -63,7 +63,7 @@ public sealed class ActivationMaximizer
         Tensor features = backbone.Forward(outcome.NetworkInput, _layer.Layer);
         double[] activations = Objective.ChannelMeans(channels).Evaluate(new ObjectiveContext(outcome.NetworkInput, () => features, null, null))
             .cpu().to_type(ScalarType.Float64).data<double>().ToArray();
-        Tensor images = backbone.Preprocessing.FromNetworkInput(outcome.NetworkInput).clamp(0, 255).cpu().detach().DetachFromDisposeScope();
+        Tensor images = outcome.RgbImages(backbone);
         return new VisualizationResult(images, activations, "mean channel activation", outcome.Steps, stopwatch.Elapsed.TotalSeconds, outcome.LossCurves, settings);
     }
 

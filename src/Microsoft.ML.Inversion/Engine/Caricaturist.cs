@@ -39,7 +39,7 @@ public sealed class Caricaturist
         using var noGrad = no_grad();
         Tensor features = backbone.Forward(outcome.NetworkInput, _layer.Layer);
         double[] ratios = ((features * target).flatten(1).sum([1L]) / target.flatten(1).square().sum([1L])).cpu().to_type(ScalarType.Float64).data<double>().ToArray();
-        Tensor images = backbone.Preprocessing.FromNetworkInput(outcome.NetworkInput).clamp(0, 255).cpu().detach().DetachFromDisposeScope();
+        Tensor images = outcome.RgbImages(backbone);
         return new VisualizationResult(images, ratios, "⟨Φ(x),Φ0⟩/‖Φ0‖²", outcome.Steps, stopwatch.Elapsed.TotalSeconds, outcome.LossCurves, settings);
     }
 }

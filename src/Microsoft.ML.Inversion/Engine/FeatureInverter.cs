@@ -102,7 +102,7 @@ public sealed class FeatureInverter
         {
             Tensor features = Backbone.Forward(outcome.NetworkInput, Layer);
             double[] errors = ((features - target).flatten(1).norm(1) / targetNorm.sqrt()).cpu().to_type(ScalarType.Float64).data<double>().ToArray();
-            Tensor images = Backbone.Preprocessing.FromNetworkInput(outcome.NetworkInput).clamp(0, 255).cpu().detach().DetachFromDisposeScope();
+            Tensor images = outcome.RgbImages(Backbone);
             return new InversionResult(images, errors, outcome.Steps, stopwatch.Elapsed.TotalSeconds, outcome.LossCurves, settings);
         }
     }

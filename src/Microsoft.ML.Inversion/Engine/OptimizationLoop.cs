@@ -13,7 +13,15 @@ namespace Microsoft.ML.Inversion.Engine;
 /// <param name="NetworkInput">The final images as network input [N, 3, H, W] (centre crop of the canvas), detached.</param>
 /// <param name="Steps">The number of steps taken.</param>
 /// <param name="LossCurves">Each image's energy at every step, when recorded.</param>
-internal sealed record OptimizationOutcome(Tensor NetworkInput, int Steps, double[][]? LossCurves);
+internal sealed record OptimizationOutcome(Tensor NetworkInput, int Steps, double[][]? LossCurves)
+{
+    /// <summary>The final images as RGB 0–255 on the CPU, outside any dispose scope (the result owns them).</summary>
+    public Tensor RgbImages(Backbone backbone)
+    {
+        using var noGrad = no_grad();
+        return backbone.Preprocessing.FromNetworkInput(NetworkInput).clamp(0, 255).cpu().detach().DetachFromDisposeScope();
+    }
+}
 
 /// <summary>
 /// The loop every task shares (inversion, activation maximisation, caricature): it wires a parameterisation, the
