@@ -156,6 +156,12 @@ public abstract class Backbone : IDisposable
     }
 
     /// <summary>
+    /// Whether the representation is hand-crafted (HOG, dense SIFT) rather than a learned network: the presets
+    /// then use the CVPR 2015 paper's settings for such representations.
+    /// </summary>
+    public virtual bool IsHandcrafted => false;
+
+    /// <summary>
     /// Whether <see cref="ReluLeak"/> can be set: true for imported ONNX graphs, false for TorchSharp modules.
     /// </summary>
     public virtual bool SupportsReluLeak => false;

@@ -42,7 +42,7 @@ public sealed class FeatureInverter
     /// <summary>The geometry of the layer for images of the given size.</summary>
     /// <exception cref="ArgumentException">The images are too small to reach the layer.</exception>
     public LayerGeometry Geometry(int height, int width) =>
-        LayerGeometry.From(Backbone.DescribeLayer(LayerAlias, height, width).Shape, height, width);
+        LayerGeometry.From(Backbone.DescribeLayer(LayerAlias, height, width).Shape, height, width) with { IsHandcrafted = Backbone.IsHandcrafted };
 
     /// <summary>The settings the options resolve to for images of the given size.</summary>
     public LayerSettings SettingsFor(int height, int width) => Options.Resolve(Geometry(height, width), Backbone.TypicalPixelNorm);

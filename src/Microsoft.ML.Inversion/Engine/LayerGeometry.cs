@@ -10,6 +10,9 @@ namespace Microsoft.ML.Inversion.Engine;
 /// <param name="InputWidth">The width of the images.</param>
 public sealed record LayerGeometry(int Stride, IReadOnlyList<long> OutputShape, long InputHeight = 224, long InputWidth = 224)
 {
+    /// <summary>Whether the layer belongs to a hand-crafted representation (HOG, dense SIFT) rather than a network.</summary>
+    public bool IsHandcrafted { get; init; }
+
     /// <summary>The number of pixels of the images.</summary>
     public long PixelCount => InputHeight * InputWidth;
 

@@ -1,0 +1,95 @@
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace Microsoft.ML.Inversion.Representations;
+
+/// <summary>
+/// The differentiable pieces HOG and SIFT share: image gradients by fixed filters, orientation votes and
+/// triangular (bilinear) spatial pooling. Tensors are [N, C, H, W] in any floating type, on any device.
+/// </summary>
+internal static class GradientHistograms
+{
+    /// <summary>Below this squared magnitude a pixel counts as flat (its angle is undefined).</summary>
+    private const double FlatSquaredMagnitude = 1e-20;
+
+    /// <summary>
+    /// Central differences of every channel with replicated borders: gx(u, v) = (I(u, v+1) − I(u, v−1)) / 2 and
+    /// gy(u, v) = (I(u+1, v) − I(u−1, v)) / 2, rows growing downwards.
+    /// </summary>
+    public static (Tensor Gx, Tensor Gy) Gradients(Tensor image)
+    {
+        long h = image.shape[2], w = image.shape[3];
+        Tensor padded = F.pad(image, [1, 1, 1, 1], PaddingModes.Replicate);
+        Tensor middleRows = padded.narrow(2, 1, h);
+        Tensor middleColumns = padded.narrow(3, 1, w);
+        Tensor gx = (middleRows.narrow(3, 2, w) - middleRows.narrow(3, 0, w)) * 0.5;
+        Tensor gy = (middleColumns.narrow(2, 2, h) - middleColumns.narrow(2, 0, h)) * 0.5;
+        return (gx, gy);
+    }
+
+    /// <summary>√(gx² + gy²), with a zero (not NaN) derivative where the gradient vanishes.</summary>
+    public static Tensor Magnitude(Tensor gx, Tensor gy) => (gx.square() + gy.square()).clamp_min(FlatSquaredMagnitude).sqrt();
+
+    /// <summary>
+    /// The magnitude of each pixel's gradient distributed over <paramref name="bins"/> directed orientation bins
+    /// covering 360°, bin k centred at angle 2πk/bins (angle atan2(gy, gx)): [N, 1, H, W] → [N, bins, H, W].
+    /// </summary>
+    public static Tensor OrientationVotes(Tensor gx, Tensor gy, Tensor magnitude, int bins, OrientationBinning binning)
+    {
+        // atan2 has no derivative at (0, 0): flat pixels get the angle of (1, 0); their magnitude is ~0 anyway.
+        Tensor flat = (gx.square() + gy.square()) <= FlatSquaredMagnitude;
+        Tensor safeX = where(flat, ones_like(gx), gx);
+        Tensor safeY = where(flat, zeros_like(gy), gy);
+        Tensor position = safeY.atan2(safeX) * (bins / (2 * Math.PI));
+        Tensor centres = arange(bins, dtype: gx.dtype, device: gx.device).reshape(1, bins, 1, 1);
+        Tensor weights;
+        if (binning == OrientationBinning.Hard)
+        {
+            Tensor nearest = position.round().remainder(bins);
+            weights = nearest.eq(centres).to_type(gx.dtype);
+        }
+        else
+        {
+            // The signed distance from each bin centre around the circle, in bins, in [−bins/2, bins/2).
+            Tensor offset = (position - centres + bins / 2.0).remainder(bins) - bins / 2.0;
+            weights = (1 - offset.abs()).clamp_min(0);
+        }
+        return weights * magnitude;
+    }
+
+    /// <summary>
+    /// Pools votes into square cells of <paramref name="cellSize"/> pixels with bilinear weights: pixel x gives
+    /// cell i the weight max(0, 1 − |x − cᵢ| / s), cᵢ = s·i + (s − 1)/2 the cell's centre, in each direction.
+    /// [N, C, H, W] → [N, C, ⌊H/s⌋, ⌊W/s⌋].
+    /// </summary>
+    public static Tensor PoolCells(Tensor votes, int cellSize)
+    {
+        int padding = cellSize / 2;
+        int length = cellSize % 2 == 0 ? 2 * cellSize : 2 * cellSize - 1;
+        double centre = padding + (cellSize - 1) / 2.0;
+        double[] taps = Enumerable.Range(0, length).Select(j => Math.Max(0, 1 - Math.Abs(j - centre) / cellSize)).ToArray();
+        return SeparableFilter(votes, taps, cellSize, padding);
+    }
+
+    /// <summary>
+    /// Bilinear pooling centred on every pixel (SIFT's spatial bins): the value at pixel p is the sum of the
+    /// votes at q weighted by max(0, 1 − |q − p| / s) in each direction; zero outside the image. Same size out.
+    /// </summary>
+    public static Tensor PoolAroundPixels(Tensor votes, int binSize)
+    {
+        double[] taps = Enumerable.Range(-(binSize - 1), 2 * binSize - 1).Select(d => 1 - Math.Abs(d) / (double)binSize).ToArray();
+        return SeparableFilter(votes, taps, 1, binSize - 1);
+    }
+
+    private static Tensor SeparableFilter(Tensor x, double[] taps, int stride, int padding)
+    {
+        long channels = x.shape[1];
+        int length = taps.Length;
+        Tensor kernel = tensor(taps, dtype: x.dtype, device: x.device);
+        Tensor horizontal = kernel.reshape(1, 1, 1, length).repeat(channels, 1, 1, 1);
+        Tensor vertical = kernel.reshape(1, 1, length, 1).repeat(channels, 1, 1, 1);
+        Tensor rows = F.conv2d(x, horizontal, strides: [1, stride], padding: [0, padding], groups: channels);
+        return F.conv2d(rows, vertical, strides: [stride, 1], padding: [padding, 0], groups: channels);
+    }
+}
