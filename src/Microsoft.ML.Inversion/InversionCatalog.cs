@@ -61,6 +61,66 @@ public static class InversionCatalog
     public static ImageInversionEstimator InvertImageRepresentation(this TransformsCatalog catalog, ImageInversionOptions options) =>
         new(GetContext(catalog), options);
 
+    /// <summary>
+    /// Caricatures each row's image (IJCV 2016): starting from the image, what <paramref name="layer"/> sees in it
+    /// is amplified by maximising ⟨Φ(x), Φ0⟩/‖Φ0‖² under the regularisers. <paramref name="scoreColumnName"/>,
+    /// if given, receives that ratio (1 for the image itself).
+    /// </summary>
+    /// <param name="catalog">The transforms catalog.</param>
+    /// <param name="outputColumnName">The caricature column to create.</param>
+    /// <param name="inputColumnName">The image column; default <paramref name="outputColumnName"/>.</param>
+    /// <param name="layer">The layer whose view is amplified.</param>
+    /// <param name="backbone">The network; null for the built-in ImageNet ResNet18.</param>
+    /// <param name="iterations">Optimisation steps per row; null for the preset's.</param>
+    /// <param name="scoreColumnName">An optional <c>float</c> column for ⟨Φ(x), Φ0⟩/‖Φ0‖².</param>
+    public static ImageInversionEstimator CaricatureImages(this TransformsCatalog catalog, string outputColumnName,
+        string? inputColumnName = null, string layer = "stage2", BackboneReference? backbone = null, int? iterations = null,
+        string? scoreColumnName = null) =>
+        new(GetContext(catalog), new ImageInversionOptions
+        {
+            Task = ImageInversionTask.Caricature,
+            OutputColumnName = outputColumnName,
+            InputColumnName = inputColumnName,
+            Layer = layer,
+            Backbone = backbone ?? BackboneReference.BuiltInResNet18,
+            Iterations = iterations,
+            FeatureErrorColumnName = scoreColumnName,
+        });
+
+    /// <summary>
+    /// Activation maximisation (IJCV 2016): for each row, the image that maximises the mean activation of the
+    /// channel in <paramref name="channelColumnName"/> of <paramref name="layer"/>.
+    /// </summary>
+    /// <param name="catalog">The transforms catalog.</param>
+    /// <param name="outputColumnName">The generated-image column to create.</param>
+    /// <param name="channelColumnName">An integer column with each row's channel index.</param>
+    /// <param name="layer">The layer, e.g. <c>stage3</c>.</param>
+    /// <param name="layerColumnName">A text column naming each row's layer instead; null to use <paramref name="layer"/> for every row.</param>
+    /// <param name="backbone">The network; null for the built-in ImageNet ResNet18.</param>
+    /// <param name="iterations">Optimisation steps per row; null for the preset's.</param>
+    public static ActivationMaximizationEstimator MaximizeActivations(this TransformsCatalog catalog,
+        string outputColumnName = ActivationMaximizationOptions.Defaults.OutputColumnName,
+        string channelColumnName = ActivationMaximizationOptions.Defaults.ChannelColumnName,
+        string layer = ActivationMaximizationOptions.Defaults.Layer, string? layerColumnName = null, BackboneReference? backbone = null,
+        int? iterations = null) =>
+        new(GetContext(catalog), new ActivationMaximizationOptions
+        {
+            OutputColumnName = outputColumnName,
+            ChannelColumnName = channelColumnName,
+            Layer = layer,
+            LayerColumnName = layerColumnName,
+            Backbone = backbone ?? BackboneReference.BuiltInResNet18,
+            Iterations = iterations,
+        });
+
+    /// <summary>The activation-maximisation step with every option (see <see cref="ActivationMaximizationOptions"/>).</summary>
+    public static ActivationMaximizationEstimator MaximizeActivations(this TransformsCatalog catalog, ActivationMaximizationOptions options) =>
+        new(GetContext(catalog), options);
+
+    /// <summary>Loads an activation-maximisation step saved with <see cref="ActivationMaximizationTransformer.SaveTo"/>.</summary>
+    public static ActivationMaximizationTransformer LoadActivationMaximization(this TransformsCatalog catalog, string path) =>
+        ActivationMaximizationTransformer.Load(GetContext(catalog), path);
+
     /// <summary>Loads an inversion step saved with <see cref="ImageInversionTransformer.SaveTo"/>.</summary>
     public static ImageInversionTransformer LoadImageInversion(this TransformsCatalog catalog, string path) =>
         ImageInversionTransformer.Load(GetContext(catalog), path);
@@ -74,6 +134,6 @@ public static class InversionCatalog
         object? environment = typeof(TransformsCatalog).GetProperties(flags).FirstOrDefault(p => p.Name.EndsWith("Environment", StringComparison.Ordinal))?.GetValue(catalog)
             ?? typeof(TransformsCatalog).GetField("_env", flags)?.GetValue(catalog);
         return environment as IHostEnvironment
-            ?? throw new InvalidOperationException("Cannot reach this TransformsCatalog's ML.NET environment; create the estimator with new ImageInversionEstimator(mlContext, options).");
+            ?? throw new InvalidOperationException("Cannot reach this TransformsCatalog's ML.NET environment; create the estimator with new ImageInversionEstimator(mlContext, options) or new ActivationMaximizationEstimator(mlContext, options).");
     }
 }

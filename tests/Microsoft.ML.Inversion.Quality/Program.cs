@@ -14,6 +14,8 @@ using static TorchSharp.torch;
 // the default preset and with the naive method, and writes docs/quality.md, docs/quality.json and contact sheets.
 //   dotnet run --project tests/Microsoft.ML.Inversion.Quality -c Release -- [--layers a,b] [--images a,b]
 //       [--methods default,naive] [--iterations N] [--out DIR] [--images-dir DIR] [--set key=value,...]
+//   ... --representations hog,hogb,hog-dt,dsift   inverts the hand-crafted representations instead (their own
+//       section of quality.md, kept in quality-handcrafted.json)
 // --set changes the settings of every method for experiments: C, tv, alphaweight, beta, lr, jitter (T), param (pixels|fourier),
 // optimizer (rms|sgd|adam), scalerotate (on|off); the tuning notes in docs/quality.md give the commands used.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
@@ -28,25 +30,14 @@ string imagesFolder = arguments.GetValueOrDefault("images-dir", Path.Combine("..
 Func<LayerSettings, LayerSettings>? customize = arguments.TryGetValue("set", out var set) ? SettingsOverride.Parse(set) : null;
 const int Size = 224;
 
+string command = "./build.sh quality" + (args.Length > 0 ? " " + string.Join(" ", args) : "");
 if (arguments.ContainsKey("report-only"))
+    return RenderSaved();
+if (arguments.TryGetValue("representations", out var representationList))
 {
-    // Re-renders docs/quality.md from the reconstructions' measurements in quality.json (same date, machine and
-    // command), e.g. after the tuning notes changed. Only the mean-image floor, which needs no optimisation, is
-    // measured again.
-    var saved = JsonSerializer.Deserialize<SavedRun>(File.ReadAllText(Path.Combine(outFolder, "quality.json")))
-        ?? throw new InvalidDataException("quality.json is empty.");
-    string[] savedLayers = saved.rows.Select(r => r.Layer).Distinct().ToArray();
-    string[] savedMethods = saved.rows.Select(r => r.Method).Distinct().ToArray();
-    string[] savedImages = saved.rows.Select(r => r.Image).Distinct().ToArray();
-    using var network = PretrainedBackbones.ResNet18();
-    var photos = savedImages.Select(n => ImageTensors.LoadCentered(Path.Combine(imagesFolder, n + ".png"), Size, Size).DetachFromDisposeScope()).ToArray();
-    var savedFloor = MeanImageFloor(network, savedLayers, savedImages, photos);
-    File.WriteAllText(Path.Combine(outFolder, "quality.json"),
-        JsonSerializer.Serialize(saved with { floor = savedFloor }, new JsonSerializerOptions { WriteIndented = true }));
-    File.WriteAllText(Path.Combine(outFolder, "quality.md"),
-        Report(saved.rows, savedFloor, savedLayers, savedMethods, savedImages, saved.machine, saved.command, network, saved.date));
-    Console.WriteLine($"re-rendered {Path.Combine(outFolder, "quality.md")} from quality.json");
-    return 0;
+    HandcraftedQuality.Run(representationList.Split(','), imageNames, methods, iterations, outFolder, imagesFolder, customize, command, Size);
+    // quality.md shows both tables: re-render it with the new hand-crafted rows when the network's rows exist.
+    return File.Exists(Path.Combine(outFolder, "quality.json")) ? RenderSaved() : 0;
 }
 
 using var backbone = PretrainedBackbones.ResNet18();
@@ -93,14 +84,34 @@ for (int i = 0; i < imageNames.Length; i++)
     ContactSheet.Save(Path.Combine(outFolder, "images", $"quality-{imageNames[i]}.png"), sheetRows);
 }
 
-string command = "./build.sh quality" + (args.Length > 0 ? " " + string.Join(" ", args) : "");
 var date = DateTime.UtcNow;
-File.WriteAllText(Path.Combine(outFolder, "quality.md"), Report(rows, floor, layers, methods, imageNames, machine, command, backbone, date));
+File.WriteAllText(Path.Combine(outFolder, "quality.md"), Report(rows, floor, layers, methods, imageNames, machine, command, backbone, date, HandcraftedQuality.Section(outFolder)));
 File.WriteAllText(Path.Combine(outFolder, "quality.json"), JsonSerializer.Serialize(new SavedRun(date, machine, command, rows, floor), new JsonSerializerOptions { WriteIndented = true }));
 Console.WriteLine($"wrote {Path.Combine(outFolder, "quality.md")}");
 int met = layers.Count(l => MeetsTargets(rows, l) is true);
 Console.WriteLine($"targets met: {met}/{layers.Count(l => QualityTarget.ResNet18.Any(t => t.Layer == l))} layers");
 return 0;
+
+// Re-renders docs/quality.md from the reconstructions' measurements in quality.json (same date, machine and
+// command) and the hand-crafted rows, e.g. after the tuning notes changed. Only the mean-image floor, which
+// needs no optimisation, is measured again.
+int RenderSaved()
+{
+    var saved = JsonSerializer.Deserialize<SavedRun>(File.ReadAllText(Path.Combine(outFolder, "quality.json")))
+        ?? throw new InvalidDataException("quality.json is empty.");
+    string[] savedLayers = saved.rows.Select(r => r.Layer).Distinct().ToArray();
+    string[] savedMethods = saved.rows.Select(r => r.Method).Distinct().ToArray();
+    string[] savedImages = saved.rows.Select(r => r.Image).Distinct().ToArray();
+    using var network = PretrainedBackbones.ResNet18();
+    var photos = savedImages.Select(n => ImageTensors.LoadCentered(Path.Combine(imagesFolder, n + ".png"), Size, Size).DetachFromDisposeScope()).ToArray();
+    var savedFloor = MeanImageFloor(network, savedLayers, savedImages, photos);
+    File.WriteAllText(Path.Combine(outFolder, "quality.json"),
+        JsonSerializer.Serialize(saved with { floor = savedFloor }, new JsonSerializerOptions { WriteIndented = true }));
+    File.WriteAllText(Path.Combine(outFolder, "quality.md"),
+        Report(saved.rows, savedFloor, savedLayers, savedMethods, savedImages, saved.machine, saved.command, network, saved.date, HandcraftedQuality.Section(outFolder)));
+    Console.WriteLine($"re-rendered {Path.Combine(outFolder, "quality.md")} from quality.json");
+    return 0;
+}
 
 // The floor: what a reconstruction that knows nothing (the backbone's mean image) scores.
 static List<Row> MeanImageFloor(Backbone backbone, string[] layers, string[] imageNames, Tensor[] originals)
@@ -134,7 +145,7 @@ static bool? MeetsTargets(IEnumerable<Row> rows, string layer)
     return fe <= target.MaxFeatureError && ncc >= target.MinNcc && rough >= target.MinRoughness && rough <= target.MaxRoughness;
 }
 
-static string Report(List<Row> rows, List<Row> floor, string[] layers, string[] methods, string[] images, string machine, string command, Backbone backbone, DateTime date)
+static string Report(List<Row> rows, List<Row> floor, string[] layers, string[] methods, string[] images, string machine, string command, Backbone backbone, DateTime date, string? handcraftedSection)
 {
     var md = new StringBuilder();
     md.AppendLine("# Quality of the inversions");
@@ -214,6 +225,8 @@ static string Report(List<Row> rows, List<Row> floor, string[] layers, string[] 
         md.AppendLine(File.ReadAllText(notes).TrimEnd());
         md.AppendLine();
     }
+    if (handcraftedSection is not null)
+        md.Append(handcraftedSection);
     md.AppendLine("## Contact sheets");
     md.AppendLine();
     foreach (string image in images)
@@ -227,7 +240,7 @@ static Dictionary<string, string> ParseArguments(string[] args)
     for (int i = 0; i < args.Length; i++)
     {
         if (!args[i].StartsWith("--", StringComparison.Ordinal) || (i + 1 >= args.Length && args[i] != "--report-only"))
-            throw new ArgumentException($"Unexpected argument '{args[i]}'. Use --layers, --images, --methods, --iterations, --out, --images-dir, --set, --report-only.");
+            throw new ArgumentException($"Unexpected argument '{args[i]}'. Use --layers, --representations, --images, --methods, --iterations, --out, --images-dir, --set, --report-only.");
         result[args[i][2..]] = args[i] == "--report-only" ? "true" : args[++i];
     }
     return result;

@@ -63,7 +63,7 @@ public sealed class InversionPreset
     /// </summary>
     public static InversionPreset Cvpr2015 { get; } = new("cvpr2015",
         "CVPR 2015: momentum SGD 0.9, 100×1 + 200×0.1 + 100×0.01, α=6, β=2, λTV 0.5/5/50 by depth, no jitter",
-        (layer, b) => new LayerSettings
+        (layer, b) => layer.IsHandcrafted ? HandcraftedSettings(layer) : new LayerSettings
         {
             DataWeight = 1,
             TvWeight = layer.Stride <= 4 ? 0.5 / 42.25 : layer.Stride <= 16 ? 5 / 42.25 : 50 / 42.25,
@@ -118,8 +118,31 @@ public sealed class InversionPreset
         All.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase))
         ?? throw new ArgumentException($"Unknown preset '{name}'. Known presets: {string.Join(", ", All.Select(p => p.Name))}.", nameof(name));
 
+    /// <summary>
+    /// The CVPR 2015 paper's settings for hand-crafted representations (HOG, HOGb, DSIFT), which both
+    /// <see cref="Cvpr2015"/> and <see cref="Default"/> use for them: pixels, C = 1, α = 6 with λα = 1, TV with
+    /// β = 2 and λTV = 1 (σ-scaled units), momentum 0.9, 800 steps at 1× / 0.1× / 0.01× of the rate in the
+    /// paper's 1 : 2 : 1 proportions, no jitter and no bound on pixel norms.
+    /// </summary>
+    private static LayerSettings HandcraftedSettings(LayerGeometry layer) => new()
+    {
+        // HOG and SIFT normalise away contrast; without a fixed contrast the regularisers fade the image to grey.
+        Parameterization = ContrastNormalizedImage.Wrap(PixelImage.Factory),
+        ParameterizationName = "pixels, contrast-normalised",
+        DataWeight = 1,
+        AlphaWeight = 1,
+        TvWeight = 1,
+        Beta = 2,
+        Optimizer = OptimizerKind.MomentumSgd,
+        LearningRate = 1000.0 * layer.PixelCount / (224 * 224),
+        MaxPixelNorm = double.PositiveInfinity,
+        Schedule = [new(200, 1, false), new(400, 0.1, false), new(200, 0.01, false)],
+    };
+
     private static LayerSettings DefaultSettings(LayerGeometry layer, double b)
     {
+        if (layer.IsHandcrafted)
+            return HandcraftedSettings(layer);
         if (layer.Stride <= 4 && !layer.IsGlobal)
         {
             return new LayerSettings

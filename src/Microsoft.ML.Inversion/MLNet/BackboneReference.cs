@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Microsoft.ML.Inversion.Backbones;
+using Microsoft.ML.Inversion.Representations;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Inversion.MLNet;
@@ -11,13 +12,13 @@ namespace Microsoft.ML.Inversion.MLNet;
 /// </summary>
 public sealed record BackboneReference
 {
-    /// <summary>builtin-resnet18, onnx or torchvision.</summary>
+    /// <summary>builtin-resnet18, onnx, torchvision or handcrafted.</summary>
     public required string Kind { get; init; }
 
     /// <summary>The ONNX file (onnx) or the weights file (torchvision, may be null).</summary>
     public string? Path { get; init; }
 
-    /// <summary>The TorchVision architecture (torchvision).</summary>
+    /// <summary>The TorchVision architecture (torchvision), or the representation's name (handcrafted: hog, hogb, hog-dt, dsift).</summary>
     public string? Architecture { get; init; }
 
     /// <summary>The built-in ResNet18 (the default).</summary>
@@ -30,13 +31,21 @@ public sealed record BackboneReference
     public static BackboneReference TorchVision(string architecture, string? weightsFile) =>
         new() { Kind = "torchvision", Architecture = architecture, Path = weightsFile is null ? null : System.IO.Path.GetFullPath(weightsFile) };
 
+    /// <summary>A hand-crafted representation by name: hog, hogb, hog-dt or dsift (see <see cref="HandcraftedBackbone.FromName"/>).</summary>
+    public static BackboneReference Handcrafted(string name)
+    {
+        HandcraftedBackbone.FromName(name).Dispose();
+        return new() { Kind = "handcrafted", Architecture = name };
+    }
+
     /// <summary>Creates the backbone on a device.</summary>
     public Backbone Create(Device device) => Kind switch
     {
         "builtin-resnet18" => PretrainedBackbones.ResNet18(device),
         "onnx" => OnnxBackbone.Load(Path ?? throw new InvalidDataException("An ONNX backbone reference needs a path."), device: device),
         "torchvision" => TorchVisionBackbones.Create(Architecture ?? throw new InvalidDataException("A TorchVision backbone reference needs an architecture."), Path, device),
-        _ => throw new InvalidDataException($"Unknown backbone kind '{Kind}'; expected builtin-resnet18, onnx or torchvision."),
+        "handcrafted" => HandcraftedBackbone.FromName(Architecture ?? throw new InvalidDataException("A hand-crafted backbone reference needs a name."), device),
+        _ => throw new InvalidDataException($"Unknown backbone kind '{Kind}'; expected builtin-resnet18, onnx, torchvision or handcrafted."),
     };
 
     /// <inheritdoc />
@@ -44,6 +53,7 @@ public sealed record BackboneReference
     {
         "builtin-resnet18" => "built-in ResNet18",
         "onnx" => $"ONNX {Path}",
+        "handcrafted" => Architecture ?? "hand-crafted",
         _ => $"TorchVision {Architecture}" + (Path is null ? "" : $" ({Path})"),
     };
 }

@@ -85,6 +85,9 @@ public sealed class ImageInversionEstimator : IEstimator<ImageInversionTransform
             throw new ArgumentOutOfRangeException(nameof(inputSchema),
                 $"Schema mismatch for input column '{name}': expected an image (MLImage) or a vector of {length} Single values (layer '{_options.Layer}'), got {actual}.");
         }
+        if (_options.Task == ImageInversionTask.Caricature && !image)
+            throw new ArgumentOutOfRangeException(nameof(inputSchema),
+                $"Schema mismatch for input column '{name}': a caricature starts from the image, so the column must hold images (MLImage); got a vector of {column.ItemType}.");
         var added = new DataViewSchema.Builder();
         added.AddColumn(_options.OutputColumnName, new ImageDataViewType());
         if (_options.FeatureErrorColumnName is { } error)

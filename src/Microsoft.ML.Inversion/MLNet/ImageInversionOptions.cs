@@ -41,6 +41,9 @@ public sealed class ImageInversionOptions
     /// </summary>
     public string? InputColumnName;
 
+    /// <summary>What to make of each image: a reconstruction (default) or a caricature.</summary>
+    public ImageInversionTask Task = ImageInversionTask.Reconstruct;
+
     /// <summary>The layer to invert: a name, an ONNX node (output) name, a module path or an alias (<c>stage3</c>).</summary>
     public string Layer = Defaults.Layer;
 
@@ -75,7 +78,10 @@ public sealed class ImageInversionOptions
     /// <summary>The height of the output images; default <see cref="ImageHeight"/>.</summary>
     public int? OutputHeight;
 
-    /// <summary>If set, a <c>float</c> column with ‖Φ(x) − Φ0‖/‖Φ0‖ at the end of each row's optimisation.</summary>
+    /// <summary>
+    /// If set, a <c>float</c> column with each row's score: ‖Φ(x) − Φ0‖/‖Φ0‖ at the end of a reconstruction, or
+    /// ⟨Φ(x), Φ0⟩/‖Φ0‖² of a caricature (1 for the image itself, more when amplified).
+    /// </summary>
     public string? FeatureErrorColumnName;
 
     /// <summary>If set, an <c>int</c> column with the number of optimisation steps each row took.</summary>

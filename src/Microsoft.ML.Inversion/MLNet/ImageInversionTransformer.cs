@@ -21,11 +21,10 @@ namespace Microsoft.ML.Inversion.MLNet;
 /// transformer's state through ML.NET's public API, so save this step with <see cref="SaveTo"/> and load it with
 /// <see cref="Load"/>.
 /// </remarks>
-public sealed class ImageInversionTransformer : ITransformer, IDisposable
+public sealed class ImageInversionTransformer : ITransformer, IDisposable, IRowStep
 {
     private const string FormatName = "Microsoft.ML.Inversion.ImageInversionTransformer";
     private const int FormatVersion = 1;
-    private static readonly JsonSerializerOptions Json = new() { IncludeFields = true, WriteIndented = true };
 
     private readonly IHostEnvironment _environment;
 
@@ -71,6 +70,39 @@ public sealed class ImageInversionTransformer : ITransformer, IDisposable
 
     internal InversionRowProcessor Processor { get; }
 
+    IReadOnlyList<string> IRowStep.InputColumns => [Options.InputColumn];
+
+    int IRowStep.BatchSize => Options.BatchSize;
+
+    OutputColumns IRowStep.Outputs(DataViewSchema outputSchema, int inputColumnCount) =>
+        new(outputSchema, inputColumnCount, Options.OutputColumnName, Options.FeatureErrorColumnName, Options.IterationsColumnName);
+
+    Func<object?> IRowStep.CreateReader(DataViewRow row)
+    {
+        var column = row.Schema[Options.InputColumn];
+        if (InputKind == InversionInputKind.Image)
+        {
+            var image = row.GetGetter<MLImage>(column);
+            return () =>
+            {
+                MLImage value = null!;
+                image(ref value);
+                return value;
+            };
+        }
+        var features = row.GetGetter<VBuffer<float>>(column);
+        return () =>
+        {
+            VBuffer<float> value = default;
+            features(ref value);
+            return value;
+        };
+    }
+
+    PreparedRow IRowStep.Prepare(long row, object? value) => Processor.Prepare(row, value);
+
+    RowResult[] IRowStep.Run(IReadOnlyList<PreparedRow> rows) => Processor.Run(rows);
+
     internal int ImageHeight { get; }
 
     internal int ImageWidth { get; }
@@ -90,6 +122,8 @@ public sealed class ImageInversionTransformer : ITransformer, IDisposable
         var column = inputSchema.GetColumnOrNull(Options.InputColumn)
             ?? throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Could not find input column '{Options.InputColumn}'.");
         InversionInputKind kind = KindOf(column.Type, Options.InputColumn, LayerShape, Options.Layer, ImageHeight, ImageWidth);
+        if (Options.Task == ImageInversionTask.Caricature && kind != InversionInputKind.Image)
+            throw new ArgumentException($"Schema mismatch for input column '{Options.InputColumn}': a caricature starts from the image, so the column must hold images (MLImage); got {column.Type}.", nameof(inputSchema));
         if (kind != InputKind)
             throw new ArgumentException($"Schema mismatch for input column '{Options.InputColumn}': the transformer was fitted on {Describe(InputKind)}, got {column.Type}.", nameof(inputSchema));
         var builder = new DataViewSchema.Builder();
@@ -127,37 +161,19 @@ public sealed class ImageInversionTransformer : ITransformer, IDisposable
     /// Saves the step (its options and a reference to its backbone) to a JSON file. The backbone's weights are not
     /// copied: the built-in ResNet18 comes from its package, an ONNX or weights file is referenced by path.
     /// </summary>
-    public void SaveTo(string path)
-    {
-        var saved = new SavedTransformer(FormatName, FormatVersion, InputKind.ToString(), Options);
-        File.WriteAllText(path, JsonSerializer.Serialize(saved, Json));
-    }
+    public void SaveTo(string path) => SavedStep.Write(path, FormatName, FormatVersion, InputKind.ToString(), Options);
 
     /// <summary>Loads a step saved with <see cref="SaveTo"/>; it behaves exactly like the saved one for the same seed.</summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="InvalidDataException">The file is not a saved inversion step.</exception>
     public static ImageInversionTransformer Load(IHostEnvironment environment, string path)
     {
-        if (!File.Exists(path))
-            throw new FileNotFoundException($"Saved inversion step '{path}' does not exist.", path);
-        SavedTransformer? saved;
+        var (options, inputKind) = SavedStep.Read<ImageInversionOptions>(path, FormatName, FormatVersion, "inversion step");
+        var kind = Enum.Parse<InversionInputKind>(inputKind ?? nameof(InversionInputKind.Image));
+        Backbone backbone = options.Backbone.Create(ChooseDevice(environment));
         try
         {
-            saved = JsonSerializer.Deserialize<SavedTransformer>(File.ReadAllText(path), Json);
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"'{path}' is not a saved inversion step: {e.Message}", e);
-        }
-        if (saved is null || saved.Format != FormatName || saved.Options is null)
-            throw new InvalidDataException($"'{path}' is not a saved inversion step (expected format '{FormatName}').");
-        if (saved.Version > FormatVersion)
-            throw new InvalidDataException($"'{path}' was saved by a newer version (format {saved.Version}); this library reads format {FormatVersion}.");
-        var kind = Enum.Parse<InversionInputKind>(saved.InputKind);
-        Backbone backbone = saved.Options.Backbone.Create(ChooseDevice(environment));
-        try
-        {
-            return new ImageInversionTransformer(environment, saved.Options, backbone, kind);
+            return new ImageInversionTransformer(environment, options, backbone, kind);
         }
         catch
         {
@@ -169,14 +185,14 @@ public sealed class ImageInversionTransformer : ITransformer, IDisposable
     /// <summary>Releases the backbone.</summary>
     public void Dispose() => Backbone.Dispose();
 
-    internal FeatureInverter CreateInverter(IProgress<InversionProgress>? progress) =>
-        new(Backbone, Options.Layer, new InversionOptions
+    internal InversionOptions CreateEngineOptions(IProgress<InversionProgress>? progress) =>
+        new()
         {
             Preset = Preset,
             Iterations = Options.Iterations,
             Seed = Options.Seed,
             Progress = progress,
-        });
+        };
 
     internal void Log(string message)
     {
@@ -227,6 +243,4 @@ public sealed class ImageInversionTransformer : ITransformer, IDisposable
     }
 
     private static string Describe(InversionInputKind kind) => kind == InversionInputKind.Image ? "images" : "feature vectors";
-
-    private sealed record SavedTransformer(string Format, int Version, string InputKind, ImageInversionOptions Options);
 }

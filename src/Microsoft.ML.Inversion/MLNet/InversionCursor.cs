@@ -14,8 +14,7 @@ internal sealed class InversionCursor : DataViewRowCursor
     private readonly HashSet<int> _active;
     private readonly Dictionary<long, RowResult> _results = new();
     private DataViewRowCursor? _lookahead;
-    private ValueGetter<MLImage>? _lookaheadImage;
-    private ValueGetter<VBuffer<float>>? _lookaheadFeatures;
+    private Func<object?>? _readLookahead;
 
     public InversionCursor(InversionDataView view, DataViewRowCursor input, IEnumerable<int> active)
     {
@@ -64,15 +63,11 @@ internal sealed class InversionCursor : DataViewRowCursor
 
     private void ComputeBatchFrom(long position)
     {
-        var transformer = _view.Transformer;
-        var inputColumn = _view.Source.Schema[transformer.Options.InputColumn];
+        var step = _view.Step;
         if (_lookahead is null)
         {
-            _lookahead = _view.Source.GetRowCursor([inputColumn]);
-            if (transformer.InputKind == InversionInputKind.Image)
-                _lookaheadImage = _lookahead.GetGetter<MLImage>(inputColumn);
-            else
-                _lookaheadFeatures = _lookahead.GetGetter<VBuffer<float>>(inputColumn);
+            _lookahead = _view.Source.GetRowCursor(step.InputColumns.Select(c => _view.Source.Schema[c]));
+            _readLookahead = step.CreateReader(_lookahead);
         }
         while (_lookahead.Position < position)
             if (!_lookahead.MoveNext())
@@ -83,10 +78,10 @@ internal sealed class InversionCursor : DataViewRowCursor
         {
             do
             {
-                rows.Add(transformer.Processor.Prepare(_lookahead.Position, ReadInput()));
+                rows.Add(step.Prepare(_lookahead.Position, _readLookahead!()));
             }
-            while (rows.Count < Math.Max(1, transformer.Options.BatchSize) && _lookahead.MoveNext());
-            RowResult[] results = transformer.Processor.Run(rows);
+            while (rows.Count < Math.Max(1, step.BatchSize) && _lookahead.MoveNext());
+            RowResult[] results = step.Run(rows);
             for (int i = 0; i < rows.Count; i++)
                 _results[rows[i].Row] = results[i];
         }
@@ -95,19 +90,6 @@ internal sealed class InversionCursor : DataViewRowCursor
             foreach (var row in rows)
                 row.Dispose();
         }
-    }
-
-    private object? ReadInput()
-    {
-        if (_lookaheadImage is not null)
-        {
-            MLImage image = null!;
-            _lookaheadImage(ref image);
-            return image;
-        }
-        VBuffer<float> features = default;
-        _lookaheadFeatures!(ref features);
-        return features;
     }
 
     protected override void Dispose(bool disposing)

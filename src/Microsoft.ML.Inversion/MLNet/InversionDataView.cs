@@ -1,17 +1,17 @@
 namespace Microsoft.ML.Inversion.MLNet;
 
-/// <summary>The lazy result of <see cref="ImageInversionTransformer.Transform"/>: nothing runs until a cursor reads an output column.</summary>
+/// <summary>The lazy result of a row step's <c>Transform</c>: nothing runs until a cursor reads an output column.</summary>
 internal sealed class InversionDataView : IDataView
 {
-    public InversionDataView(ImageInversionTransformer transformer, IDataView source)
+    public InversionDataView(IRowStep step, IDataView source)
     {
-        Transformer = transformer;
+        Step = step;
         Source = source;
-        Schema = transformer.GetOutputSchema(source.Schema);
-        Outputs = new OutputColumns(Schema, source.Schema.Count, transformer.Options);
+        Schema = step.GetOutputSchema(source.Schema);
+        Outputs = step.Outputs(Schema, source.Schema.Count);
     }
 
-    public ImageInversionTransformer Transformer { get; }
+    public IRowStep Step { get; }
 
     public IDataView Source { get; }
 

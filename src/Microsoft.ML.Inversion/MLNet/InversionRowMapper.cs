@@ -3,20 +3,20 @@ using Microsoft.ML.Data;
 namespace Microsoft.ML.Inversion.MLNet;
 
 /// <summary>
-/// The row-to-row form of the transform (prediction engines use it): each row is inverted alone, on first access
+/// The row-to-row form of a row step (prediction engines use it): each row is computed alone, on first access
 /// to an output column.
 /// </summary>
 internal sealed class InversionRowMapper : IRowToRowMapper
 {
-    private readonly ImageInversionTransformer _transformer;
+    private readonly IRowStep _step;
     private readonly OutputColumns _outputs;
 
-    public InversionRowMapper(ImageInversionTransformer transformer, DataViewSchema inputSchema)
+    public InversionRowMapper(IRowStep step, DataViewSchema inputSchema)
     {
-        _transformer = transformer;
+        _step = step;
         InputSchema = inputSchema;
-        OutputSchema = transformer.GetOutputSchema(inputSchema);
-        _outputs = new OutputColumns(OutputSchema, inputSchema.Count, transformer.Options);
+        OutputSchema = step.GetOutputSchema(inputSchema);
+        _outputs = step.Outputs(OutputSchema, inputSchema.Count);
     }
 
     public DataViewSchema InputSchema { get; }
@@ -28,7 +28,7 @@ internal sealed class InversionRowMapper : IRowToRowMapper
         var columns = dependingColumns.ToArray();
         var needed = columns.Where(c => !_outputs.IsOutput(c.Index)).Select(c => InputSchema[c.Index]).ToList();
         if (columns.Any(c => _outputs.IsOutput(c.Index)))
-            needed.Add(InputSchema[_transformer.Options.InputColumn]);
+            needed.AddRange(_step.InputColumns.Select(c => InputSchema[c]));
         return needed.DistinctBy(c => c.Index);
     }
 
@@ -55,27 +55,16 @@ internal sealed class InversionRowMapper : IRowToRowMapper
                 ? mapper._outputs.Getter<TValue>(column.Index, Current)
                 : input.GetGetter<TValue>(input.Schema[column.Index]);
 
+        private Func<object?>? _read;
+
         private RowResult Current()
         {
             if (_computedFor == input.Position && _computedFor >= 0)
                 return _result;
-            var transformer = mapper._transformer;
-            var column = input.Schema[transformer.Options.InputColumn];
-            object? value;
-            if (transformer.InputKind == InversionInputKind.Image)
-            {
-                MLImage image = null!;
-                input.GetGetter<MLImage>(column)(ref image);
-                value = image;
-            }
-            else
-            {
-                VBuffer<float> features = default;
-                input.GetGetter<VBuffer<float>>(column)(ref features);
-                value = features;
-            }
-            using PreparedRow prepared = transformer.Processor.Prepare(Math.Max(0, input.Position), value);
-            _result = transformer.Processor.Run([prepared])[0];
+            var step = mapper._step;
+            _read ??= step.CreateReader(input);
+            using PreparedRow prepared = step.Prepare(Math.Max(0, input.Position), _read());
+            _result = step.Run([prepared])[0];
             _computedFor = input.Position;
             return _result;
         }

@@ -8,28 +8,6 @@ using F = TorchSharp.torch.nn.functional;
 namespace Microsoft.ML.Inversion.MLNet;
 
 /// <summary>
-/// One row's outcome: the reconstruction (null for a bad row) and its scores; for a bad row under
-/// <see cref="BadRowPolicy.Throw"/>, the error to raise when the row's output is read.
-/// </summary>
-internal readonly record struct RowResult(MLImage? Image, float FeatureError, int Iterations, string? Error = null)
-{
-    /// <summary>Throws the row's error, if it has one.</summary>
-    public RowResult ThrowIfBad() => Error is null ? this : throw new InvalidOperationException(Error);
-}
-
-/// <summary>A row read and checked: its input as a tensor [1, ...] (outside any dispose scope), or why it is bad.</summary>
-internal sealed class PreparedRow(long row, Tensor? input, string? problem) : IDisposable
-{
-    public long Row { get; } = row;
-
-    public Tensor? Input { get; } = input;
-
-    public string? Problem { get; } = problem;
-
-    public void Dispose() => Input?.Dispose();
-}
-
-/// <summary>
 /// Validates a batch of rows, inverts the good ones together and turns the results into ML.NET values. Shared by
 /// the cursor (batches) and the row mapper (single rows).
 /// </summary>
@@ -58,43 +36,28 @@ internal sealed class InversionRowProcessor
     public RowResult[] Run(IReadOnlyList<PreparedRow> rows)
     {
         var results = new RowResult[rows.Count];
-        var good = new List<(int Slot, long Row, Tensor Input)>();
-        using var scope = NewDisposeScope();
-        for (int i = 0; i < rows.Count; i++)
-        {
-            var prepared = rows[i];
-            if (prepared.Problem is null)
-            {
-                good.Add((i, prepared.Row, prepared.Input!));
-                continue;
-            }
-            string message = $"Row {prepared.Row}: {prepared.Problem}";
-            if (Options.BadRows == BadRowPolicy.Throw)
-            {
-                // Raised when this row's output is read, so the good rows of the batch still come out.
-                results[i] = new RowResult(null, float.NaN, 0, message + " (set BadRows = BadRowPolicy.Skip to give such rows an empty output instead).");
-                continue;
-            }
-            _transformer.Log(message + "; skipped.");
-            results[i] = new RowResult(null, float.NaN, 0);
-        }
+        var good = PreparedRow.SplitBadRows(rows, results, Options.BadRows, _transformer.Log);
         if (good.Count == 0)
             return results;
-
-        Tensor batch = cat(good.Select(g => g.Input).ToArray(), 0);
-        long firstRow = good[0].Row;
-        var inverter = _transformer.CreateInverter(Options.Progress is null ? null : new RowProgress(Options.Progress, firstRow));
-        long[] seeds = good.Select(g => Options.Seed + g.Row).ToArray();
-        using InversionResult result = _transformer.InputKind == InversionInputKind.Image
-            ? inverter.InvertImages(batch, seeds, Options.CancellationToken)
-            : inverter.InvertFeatures(batch, _transformer.ImageHeight, _transformer.ImageWidth, seeds, Options.CancellationToken);
+        using var scope = NewDisposeScope();
+        Tensor batch = cat(good.Select(g => g.Row.Input!).ToArray(), 0);
+        long firstRow = good[0].Row.Row;
+        var options = _transformer.CreateEngineOptions(Options.Progress is null ? null : new RowProgress(Options.Progress, firstRow));
+        long[] seeds = good.Select(g => Options.Seed + g.Row.Row).ToArray();
+        using OptimizationResult result = Options.Task == ImageInversionTask.Caricature
+            ? new Caricaturist(_transformer.Backbone, Options.Layer, options).Caricature(batch, seeds, Options.CancellationToken)
+            : _transformer.InputKind == InversionInputKind.Image
+                ? new FeatureInverter(_transformer.Backbone, Options.Layer, options).InvertImages(batch, seeds, Options.CancellationToken)
+                : new FeatureInverter(_transformer.Backbone, Options.Layer, options).InvertFeatures(batch, _transformer.ImageHeight, _transformer.ImageWidth, seeds, Options.CancellationToken);
+        IReadOnlyList<double> scores = result is InversionResult inversion ? inversion.FeatureErrors : ((VisualizationResult)result).Scores;
         Tensor images = result.Images;
         if (images.shape[2] != _transformer.OutputHeight || images.shape[3] != _transformer.OutputWidth)
             images = F.interpolate(images, [_transformer.OutputHeight, _transformer.OutputWidth], mode: InterpolationMode.Bilinear, align_corners: false).clamp(0, 255);
         for (int k = 0; k < good.Count; k++)
-            results[good[k].Slot] = new RowResult(ImageTensors.ToMLImage(images[k]), (float)result.FeatureErrors[k], result.Iterations);
-        _transformer.Log($"Rows {good[0].Row}–{good[^1].Row}: inverted {good.Count} at layer '{Options.Layer}' in {result.Seconds:F1} s, " +
-                         $"mean feature error {result.FeatureErrors.Average():F3}.");
+            results[good[k].Slot] = new RowResult(ImageTensors.ToMLImage(images[k]), (float)scores[k], result.Iterations);
+        string what = Options.Task == ImageInversionTask.Caricature ? "caricatured" : "inverted";
+        string score = Options.Task == ImageInversionTask.Caricature ? "mean ⟨Φ(x),Φ0⟩/‖Φ0‖²" : "mean feature error";
+        _transformer.Log($"Rows {good[0].Row.Row}–{good[^1].Row.Row}: {what} {good.Count} at layer '{Options.Layer}' in {result.Seconds:F1} s, {score} {scores.Average():F3}.");
         return results;
     }
 
@@ -142,7 +105,7 @@ internal sealed class InversionRowProcessor
     }
 
     /// <summary>Adds the batch's first row to the engine's progress reports.</summary>
-    private sealed class RowProgress(IProgress<InversionProgress> inner, long row) : IProgress<InversionProgress>
+    internal sealed class RowProgress(IProgress<InversionProgress> inner, long row) : IProgress<InversionProgress>
     {
         public void Report(InversionProgress value) => inner.Report(value with { Row = row });
     }

@@ -8,12 +8,12 @@ namespace Microsoft.ML.Inversion.MLNet;
 /// </summary>
 internal sealed class OutputColumns
 {
-    public OutputColumns(DataViewSchema outputSchema, int inputColumnCount, ImageInversionOptions options)
+    public OutputColumns(DataViewSchema outputSchema, int inputColumnCount, string imageColumn, string? scoreColumn, string? iterationsColumn)
     {
         InputColumnCount = inputColumnCount;
-        ImageIndex = outputSchema[options.OutputColumnName].Index;
-        ErrorIndex = options.FeatureErrorColumnName is { } e ? outputSchema[e].Index : -1;
-        IterationsIndex = options.IterationsColumnName is { } i ? outputSchema[i].Index : -1;
+        ImageIndex = outputSchema[imageColumn].Index;
+        ErrorIndex = scoreColumn is { } e ? outputSchema[e].Index : -1;
+        IterationsIndex = iterationsColumn is { } i ? outputSchema[i].Index : -1;
     }
 
     public int InputColumnCount { get; }
@@ -37,7 +37,7 @@ internal sealed class OutputColumns
         else if (index == IterationsIndex)
             getter = (ValueGetter<int>)((ref int value) => value = current().ThrowIfBad().Iterations);
         else
-            throw new ArgumentOutOfRangeException(nameof(index), $"Column {index} is not produced by the inversion transform.");
+            throw new ArgumentOutOfRangeException(nameof(index), $"Column {index} is not produced by this transform.");
         return getter as ValueGetter<TValue>
             ?? throw new InvalidOperationException($"Invalid TValue in GetGetter: {typeof(TValue)} for output column {index}.");
     }

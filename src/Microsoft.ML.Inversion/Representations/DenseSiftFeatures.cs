@@ -56,17 +56,13 @@ public sealed class DenseSiftFeatures : nn.Module<Tensor, Tensor>
         Tensor luminance = image.select(1, 0).unsqueeze(1) * 0.299 + image.select(1, 1).unsqueeze(1) * 0.587 + image.select(1, 2).unsqueeze(1) * 0.114;
         var (gx, gy) = GradientHistograms.Gradients(luminance);
         Tensor votes = GradientHistograms.OrientationVotes(gx, gy, GradientHistograms.Magnitude(gx, gy), Options.Orientations, OrientationBinning.Bilinear);
-        Tensor pooled = GradientHistograms.PoolAroundPixels(votes, Options.BinSize);
-
-        int s = Options.BinSize, step = Options.Step, first = s - 1;
-        var bins = new List<Tensor>();
-        for (int by = 0; by < Options.SpatialBins; by++)
-            for (int bx = 0; bx < Options.SpatialBins; bx++)
-            {
-                long top = first + s * by, left = first + s * bx;
-                bins.Add(pooled.slice(2, top, top + (long)step * (rows - 1) + 1, step).slice(3, left, left + (long)step * (columns - 1) + 1, step));
-            }
-        Tensor descriptors = stack(bins, 1).reshape(image.shape[0], Options.Dimensions, rows, columns);
+        // Bin (b) of descriptor (g) along one axis is centred at s − 1 + step·g + s·b.
+        int s = Options.BinSize, bins = Options.SpatialBins;
+        double[] Centres(int count) => Enumerable.Range(0, count * bins).Select(k => s - 1 + Options.Step * (k / bins) + s * (k % bins) + 0.0).ToArray();
+        Tensor pooled = GradientHistograms.PoolAt(votes, Centres(rows), Centres(columns), s);
+        // [N, O, rows·B, columns·B] → [N, (by·B + bx)·O + o, rows, columns]
+        Tensor descriptors = pooled.reshape(image.shape[0], Options.Orientations, rows, bins, columns, bins)
+            .permute(0, 3, 5, 1, 2, 4).reshape(image.shape[0], Options.Dimensions, rows, columns);
         Tensor normalised = descriptors * (descriptors.square().sum([1L], keepdim: true) + NormalisationEpsilon).rsqrt();
         Tensor clipped = normalised.clamp_max(Options.Clip);
         return (clipped * (clipped.square().sum([1L], keepdim: true) + NormalisationEpsilon).rsqrt()).MoveToOuterDisposeScope();

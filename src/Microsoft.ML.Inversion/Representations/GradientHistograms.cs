@@ -65,31 +65,29 @@ internal static class GradientHistograms
     /// </summary>
     public static Tensor PoolCells(Tensor votes, int cellSize)
     {
-        int padding = cellSize / 2;
-        int length = cellSize % 2 == 0 ? 2 * cellSize : 2 * cellSize - 1;
-        double centre = padding + (cellSize - 1) / 2.0;
-        double[] taps = Enumerable.Range(0, length).Select(j => Math.Max(0, 1 - Math.Abs(j - centre) / cellSize)).ToArray();
-        return SeparableFilter(votes, taps, cellSize, padding);
+        double[] Centres(long size) => Enumerable.Range(0, (int)(size / cellSize)).Select(i => cellSize * i + (cellSize - 1) / 2.0).ToArray();
+        return PoolAt(votes, Centres(votes.shape[2]), Centres(votes.shape[3]), cellSize);
     }
 
     /// <summary>
-    /// Bilinear pooling centred on every pixel (SIFT's spatial bins): the value at pixel p is the sum of the
-    /// votes at q weighted by max(0, 1 − |q − p| / s) in each direction; zero outside the image. Same size out.
+    /// Bilinear pooling around given centres: output (i, j) is the sum of the votes at pixels (y, x) weighted by
+    /// max(0, 1 − |y − rowCentres[i]| / s)·max(0, 1 − |x − columnCentres[j]| / s). [N, C, H, W] → [N, C, rows, columns].
     /// </summary>
-    public static Tensor PoolAroundPixels(Tensor votes, int binSize)
+    /// <remarks>Two products with banded matrices: exact, differentiable and the same on every device.</remarks>
+    public static Tensor PoolAt(Tensor votes, IReadOnlyList<double> rowCentres, IReadOnlyList<double> columnCentres, int size)
     {
-        double[] taps = Enumerable.Range(-(binSize - 1), 2 * binSize - 1).Select(d => 1 - Math.Abs(d) / (double)binSize).ToArray();
-        return SeparableFilter(votes, taps, 1, binSize - 1);
+        Tensor rows = Weights(votes.shape[2], rowCentres, size, votes);
+        Tensor columns = Weights(votes.shape[3], columnCentres, size, votes);
+        return rows.t().matmul(votes.matmul(columns));
     }
 
-    private static Tensor SeparableFilter(Tensor x, double[] taps, int stride, int padding)
+    // [pixels, centres]: the triangular weight of each pixel for each centre.
+    private static Tensor Weights(long pixels, IReadOnlyList<double> centres, int size, Tensor like)
     {
-        long channels = x.shape[1];
-        int length = taps.Length;
-        Tensor kernel = tensor(taps, dtype: x.dtype, device: x.device);
-        Tensor horizontal = kernel.reshape(1, 1, 1, length).repeat(channels, 1, 1, 1);
-        Tensor vertical = kernel.reshape(1, 1, length, 1).repeat(channels, 1, 1, 1);
-        Tensor rows = F.conv2d(x, horizontal, strides: [1, stride], padding: [0, padding], groups: channels);
-        return F.conv2d(rows, vertical, strides: [stride, 1], padding: [padding, 0], groups: channels);
+        var weights = new double[pixels * centres.Count];
+        for (long p = 0; p < pixels; p++)
+            for (int c = 0; c < centres.Count; c++)
+                weights[p * centres.Count + c] = Math.Max(0, 1 - Math.Abs(p - centres[c]) / size);
+        return tensor(weights, [pixels, centres.Count], dtype: like.dtype, device: like.device);
     }
 }

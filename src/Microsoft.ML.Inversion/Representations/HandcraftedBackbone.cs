@@ -15,7 +15,7 @@ public sealed class HandcraftedBackbone : Backbone
     /// The typical pixel colour norm of the shared photographs in this input space (RGB/255 − 0.5): the
     /// regularisers' scale B.
     /// </summary>
-    public const double PhotographPixelNorm = 0.45;
+    public const double PhotographPixelNorm = 0.28;
 
     private readonly nn.Module<Tensor, Tensor> _features;
     private readonly (string Name, string Operator)[] _layerNames;
