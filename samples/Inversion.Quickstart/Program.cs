@@ -7,16 +7,20 @@ using Microsoft.ML.Inversion.Imaging;
 using Microsoft.ML.Inversion.Measures;
 using Microsoft.ML.Inversion.Onnx;
 using Microsoft.ML.Inversion.Reporting;
+using Microsoft.ML.Inversion.Representations;
 using Spectre.Console;
 using static TorchSharp.torch;
 
 // Inversion.ML quickstart: reconstructs a photograph from each layer of the built-in ResNet18 (or your ONNX
-// network) and writes the reconstructions, a contact sheet, an HTML report and summary.json.
+// network, or HOG / dense SIFT) and writes the reconstructions, a contact sheet, an HTML report and summary.json.
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 try
 {
     var arguments = QuickstartArguments.Parse(args);
-    using Backbone backbone = arguments.Model is null ? PretrainedBackbones.ResNet18() : OnnxBackbone.Load(arguments.Model);
+    if (arguments.Model is not null && arguments.Representation is not null)
+        throw new UsageException($"--model and --representation both choose the representation; give one.\n{QuickstartArguments.Usage}");
+    using Backbone backbone = arguments.Representation is { } representation ? HandcraftedBackbone.FromName(representation)
+        : arguments.Model is null ? PretrainedBackbones.ResNet18() : OnnxBackbone.Load(arguments.Model);
 
     if (arguments.ListLayers)
     {
@@ -28,7 +32,8 @@ try
         return 0;
     }
 
-    IReadOnlyList<string> layers = arguments.Layers ?? (arguments.Task != "invert" && arguments.Model is null ? ["stage3"]
+    IReadOnlyList<string> layers = arguments.Layers ?? (backbone.IsHandcrafted ? [backbone.DescribeLayers()[0].Name]
+        : arguments.Task != "invert" && arguments.Model is null ? ["stage3"]
         : arguments.Model is null ? PretrainedBackbones.ResNet18Layers : SpreadLayers(backbone));
     foreach (string layer in layers)
         backbone.ResolveLayer(layer);

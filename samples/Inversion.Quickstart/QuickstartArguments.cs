@@ -8,7 +8,7 @@ internal sealed record QuickstartArguments
 {
     public const string Usage =
         "usage: Inversion.Quickstart [--image PATH] [--layers a,b,c] [--iterations N] [--preset NAME] [--method ours|naive]\n" +
-        "                            [--out DIR] [--model path.onnx] [--list-layers]\n" +
+        "                            [--out DIR] [--model path.onnx | --representation hog|hogb|hog-dt|dsift] [--list-layers]\n" +
         "                            [--task invert|maximize|caricature] [--channel K | --channels a,b,c]";
 
     public string? Image { get; init; }
@@ -24,6 +24,8 @@ internal sealed record QuickstartArguments
     public string Out { get; init; } = Path.Combine("out", "quickstart");
 
     public string? Model { get; init; }
+
+    public string? Representation { get; init; }
 
     public bool ListLayers { get; init; }
 
@@ -46,6 +48,7 @@ internal sealed record QuickstartArguments
                 "--method" => result with { Method = CheckMethod(Value()) },
                 "--out" => result with { Out = Value() },
                 "--model" => result with { Model = Value() },
+                "--representation" => result with { Representation = Value() },
                 "--list-layers" => result with { ListLayers = true },
                 "--layer" => result with { Layers = [Value()] },
                 "--task" => result with { Task = CheckTask(Value()) },

@@ -16,6 +16,8 @@ using static TorchSharp.torch;
 //       [--methods default,naive] [--iterations N] [--out DIR] [--images-dir DIR] [--set key=value,...]
 //   ... --representations hog,hogb,hog-dt,dsift   inverts the hand-crafted representations instead (their own
 //       section of quality.md, kept in quality-handcrafted.json)
+//   ... --visualizations caricature=stage2,maximize=stage3   measures caricatures and activation maximisation
+//       against issue 9's targets (docs/visualization-quality.md)
 // --set changes the settings of every method for experiments: C, tv, alphaweight, beta, lr, jitter (T), param (pixels|fourier),
 // optimizer (rms|sgd|adam), scalerotate (on|off); the tuning notes in docs/quality.md give the commands used.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
@@ -33,6 +35,13 @@ const int Size = 224;
 string command = "./build.sh quality" + (args.Length > 0 ? " " + string.Join(" ", args) : "");
 if (arguments.ContainsKey("report-only"))
     return RenderSaved();
+if (arguments.TryGetValue("visualizations", out var visualizationLayers))
+{
+    // --visualizations caricature=stage2,maximize=stage3 (either part may be left out)
+    var parts = visualizationLayers.Split(',').Select(p => p.Split('=')).ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : "");
+    VisualizationQuality.Run(imageNames, parts.GetValueOrDefault("caricature"), parts.GetValueOrDefault("maximize"), iterations, outFolder, imagesFolder, customize, command, Size);
+    return 0;
+}
 if (arguments.TryGetValue("representations", out var representationList))
 {
     HandcraftedQuality.Run(representationList.Split(','), imageNames, methods, iterations, outFolder, imagesFolder, customize, command, Size);
@@ -240,7 +249,7 @@ static Dictionary<string, string> ParseArguments(string[] args)
     for (int i = 0; i < args.Length; i++)
     {
         if (!args[i].StartsWith("--", StringComparison.Ordinal) || (i + 1 >= args.Length && args[i] != "--report-only"))
-            throw new ArgumentException($"Unexpected argument '{args[i]}'. Use --layers, --representations, --images, --methods, --iterations, --out, --images-dir, --set, --report-only.");
+            throw new ArgumentException($"Unexpected argument '{args[i]}'. Use --layers, --representations, --visualizations, --images, --methods, --iterations, --out, --images-dir, --set, --report-only.");
         result[args[i][2..]] = args[i] == "--report-only" ? "true" : args[++i];
     }
     return result;

@@ -38,6 +38,13 @@ public sealed record LayerSettings
     /// <summary>The parameterisation's name, for reports.</summary>
     public string ParameterizationName { get; init; } = "pixels";
 
+    /// <summary>
+    /// Whether the final images are rescaled about their mean colour to the typical contrast of natural images
+    /// (RMS pixel colour norm B). For representations that cannot see contrast (HOG, SIFT normalise it away), whose
+    /// optimisation lets the priors fade the image towards flat grey.
+    /// </summary>
+    public bool RestoreContrast { get; init; }
+
     /// <summary>The update rule.</summary>
     public OptimizerKind Optimizer { get; init; } = OptimizerKind.MomentumRms;
 
@@ -77,5 +84,5 @@ public sealed record LayerSettings
     public string Describe() =>
         $"{ParameterizationName}, {Optimizer} lr {LearningRate:G3}, C {DataWeight:G3}, λα {AlphaWeight:G3} (α {Alpha:G3}), " +
         $"λTV {TvWeight:G3} (β {Beta:G3}), jitter {JitterAmount}{(ScaleRotate ? " + scale/rotate" : "")}, " +
-        $"{Iterations} it ({string.Join(" + ", Schedule.Select(p => $"{p.Iterations}×{p.RateMultiplier:G2}{(p.Jitter ? "" : " no-jitter")}"))})";
+        $"{Iterations} it{(RestoreContrast ? ", contrast restored" : "")} ({string.Join(" + ", Schedule.Select(p => $"{p.Iterations}×{p.RateMultiplier:G2}{(p.Jitter ? "" : " no-jitter")}"))})";
 }

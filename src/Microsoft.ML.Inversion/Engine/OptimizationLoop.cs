@@ -114,9 +114,20 @@ internal static class OptimizationLoop
 
         using (no_grad())
         {
-            Tensor final = (centreCrop.Apply(parameterization.Render(), generators) * b).detach();
-            return new OptimizationOutcome(final, step, curves);
+            Tensor final = centreCrop.Apply(parameterization.Render(), generators);
+            if (settings.RestoreContrast)
+                final = WithNaturalContrast(final);
+            return new OptimizationOutcome((final * b).detach(), step, curves);
         }
+    }
+
+    /// <summary>Rescales each image [N, 3, H, W] (units of B) about its mean colour to an RMS pixel colour norm of 1.</summary>
+    private static Tensor WithNaturalContrast(Tensor images)
+    {
+        Tensor mean = images.mean([2L, 3L], keepdim: true);
+        Tensor centred = images - mean;
+        Tensor rms = centred.square().sum([1L]).mean([1L, 2L]).sqrt().reshape(-1, 1, 1, 1);
+        return mean + centred / (rms + 1e-12);
     }
 
     /// <summary>The preset's energy for a settings object: C·data + λα·α-norm + λTV·TV (zero weights left out).</summary>
