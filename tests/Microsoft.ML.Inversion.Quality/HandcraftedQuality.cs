@@ -36,7 +36,9 @@ internal static class HandcraftedQuality
             using (var scope = NewDisposeScope())
             {
                 Tensor input = representation.Preprocessing.ToNetworkInput(batch);
-                Console.WriteLine($"{name}: mean pixel colour norm of the photographs in its input space {input.square().sum([1L]).sqrt().mean().item<float>():F3}");
+                Tensor centred = input - input.mean([2L, 3L], keepdim: true);
+                Console.WriteLine($"{name}: in its input space the photographs' mean pixel colour norm is {input.square().sum([1L]).sqrt().mean().item<float>():F3}, " +
+                                  $"their RMS colour deviation from their mean colour {centred.square().sum([1L]).mean().sqrt().item<float>():F3} (B = {representation.TypicalPixelNorm})");
             }
             foreach (string method in methods)
             {

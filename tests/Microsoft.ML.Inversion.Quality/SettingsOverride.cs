@@ -25,6 +25,7 @@ internal static class SettingsOverride
                     "c" => settings with { DataWeight = number() },
                     "tv" => settings with { TvWeight = number() },
                     "alphaweight" => settings with { AlphaWeight = number() },
+                    "alpha" => settings with { Alpha = number() },
                     "beta" => settings with { Beta = number() },
                     "lr" => settings with { LearningRate = number() },
                     "jitter" => settings with { JitterAmount = (int)number() },
@@ -41,7 +42,7 @@ internal static class SettingsOverride
                             _ => throw new ArgumentException($"--set optimizer= takes rms, sgd or adam; got '{value}'."),
                         },
                     },
-                    _ => throw new ArgumentException($"--set does not know '{key}={value}'; keys: C, tv, alphaweight, beta, lr, jitter, scalerotate, param, optimizer."),
+                    _ => throw new ArgumentException($"--set does not know '{key}={value}'; keys: C, tv, alphaweight, alpha, beta, lr, jitter, scalerotate, param, optimizer."),
                 };
             }
             return settings;
