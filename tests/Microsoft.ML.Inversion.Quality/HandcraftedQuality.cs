@@ -49,11 +49,8 @@ internal static class HandcraftedQuality
                 {
                     using var scope = NewDisposeScope();
                     Tensor reconstruction = result.Images[i], original = originals[i];
-                    var row = new Row(name, method, imageNames[i], result.FeatureErrors[i], ImageMeasures.Ncc(reconstruction, original),
-                        ImageMeasures.Roughness(reconstruction, original), ImageMeasures.Psnr(reconstruction, original),
-                        ImageMeasures.Ssim(reconstruction, original), result.Iterations, result.Seconds / imageNames.Length, result.Settings.Describe());
-                    rows.Add(row);
-                    Console.WriteLine($"{name,-7} {method,-8} {imageNames[i],-10} error {row.FeatureError:F3}  ncc {row.Ncc:F3}  roughness {row.Roughness:F2}  psnr {row.Psnr:F1}  ssim {row.Ssim:F3}  {row.Seconds:F1} s");
+                    rows.Add(Row.Measure(name, method, imageNames[i], result.FeatureErrors[i], reconstruction, original, result.Iterations,
+                        result.Seconds / imageNames.Length, result.Settings.Describe()).Print());
                 }
             }
         }

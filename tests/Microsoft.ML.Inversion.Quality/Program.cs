@@ -69,11 +69,8 @@ foreach (string layer in layers)
         {
             using var scope = NewDisposeScope();
             Tensor reconstruction = result.Images[i], original = originals[i];
-            var row = new Row(layer, method, imageNames[i], result.FeatureErrors[i], ImageMeasures.Ncc(reconstruction, original),
-                ImageMeasures.Roughness(reconstruction, original), ImageMeasures.Psnr(reconstruction, original),
-                ImageMeasures.Ssim(reconstruction, original), result.Iterations, result.Seconds / imageNames.Length, result.Settings.Describe());
-            rows.Add(row);
-            Console.WriteLine($"{layer,-7} {method,-8} {imageNames[i],-10} error {row.FeatureError:F3}  ncc {row.Ncc:F3}  roughness {row.Roughness:F2}  psnr {row.Psnr:F1}  ssim {row.Ssim:F3}  {row.Seconds:F1} s");
+            rows.Add(Row.Measure(layer, method, imageNames[i], result.FeatureErrors[i], reconstruction, original, result.Iterations,
+                result.Seconds / imageNames.Length, result.Settings.Describe()).Print());
         }
     }
 }
@@ -136,9 +133,7 @@ static List<Row> MeanImageFloor(Backbone backbone, string[] layers, string[] ima
         {
             Tensor target = backbone.Featurize(originals[i], layer);
             double error = ((meanFeatures - target).norm() / target.norm()).item<float>();
-            floor.Add(new Row(layer, "mean image", imageNames[i], error, ImageMeasures.Ncc(meanImage, originals[i]),
-                ImageMeasures.Roughness(meanImage, originals[i]), ImageMeasures.Psnr(meanImage, originals[i]),
-                ImageMeasures.Ssim(meanImage, originals[i]), 0, 0, "no information"));
+            floor.Add(Row.Measure(layer, "mean image", imageNames[i], error, meanImage, originals[i], 0, 0, "no information"));
         }
     }
     return floor;
@@ -257,4 +252,17 @@ static Dictionary<string, string> ParseArguments(string[] args)
 
 internal sealed record SavedRun(DateTime date, string machine, string command, List<Row> rows, List<Row> floor);
 
-internal sealed record Row(string Layer, string Method, string Image, double FeatureError, double Ncc, double Roughness, double Psnr, double Ssim, int Iterations, double Seconds, string Settings);
+internal sealed record Row(string Layer, string Method, string Image, double FeatureError, double Ncc, double Roughness, double Psnr, double Ssim, int Iterations, double Seconds, string Settings)
+{
+    /// <summary>A row with every image measure of a reconstruction against its original.</summary>
+    public static Row Measure(string layer, string method, string image, double featureError, Tensor reconstruction, Tensor original, int iterations, double seconds, string settings) =>
+        new(layer, method, image, featureError, ImageMeasures.Ncc(reconstruction, original), ImageMeasures.Roughness(reconstruction, original),
+            ImageMeasures.Psnr(reconstruction, original), ImageMeasures.Ssim(reconstruction, original), iterations, seconds, settings);
+
+    /// <summary>Prints the row as one console line and returns it.</summary>
+    public Row Print()
+    {
+        Console.WriteLine($"{Layer,-7} {Method,-8} {Image,-10} error {FeatureError:F3}  ncc {Ncc:F3}  roughness {Roughness:F2}  psnr {Psnr:F1}  ssim {Ssim:F3}  {Seconds:F1} s");
+        return this;
+    }
+}

@@ -60,10 +60,11 @@ public sealed class ActivationMaximizer
                 backbone.ReluLeak = leak;
         }
         using var noGrad = no_grad();
-        Tensor features = backbone.Forward(outcome.NetworkInput, _layer.Layer);
-        double[] activations = Objective.ChannelMeans(channels).Evaluate(new ObjectiveContext(outcome.NetworkInput, () => features, null, null))
-            .cpu().to_type(ScalarType.Float64).data<double>().ToArray();
         Tensor images = outcome.RgbImages(backbone);
+        Tensor input = OptimizationOutcome.InputOf(backbone, images);
+        Tensor features = backbone.Forward(input, _layer.Layer);
+        double[] activations = Objective.ChannelMeans(channels).Evaluate(new ObjectiveContext(input, () => features, null, null))
+            .cpu().to_type(ScalarType.Float64).data<double>().ToArray();
         return new VisualizationResult(images, activations, "mean channel activation", outcome.Steps, stopwatch.Elapsed.TotalSeconds, outcome.LossCurves, settings);
     }
 

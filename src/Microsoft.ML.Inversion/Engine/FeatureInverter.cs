@@ -100,9 +100,9 @@ public sealed class FeatureInverter
 
         using (no_grad())
         {
-            Tensor features = Backbone.Forward(outcome.NetworkInput, Layer);
-            double[] errors = ((features - target).flatten(1).norm(1) / targetNorm.sqrt()).cpu().to_type(ScalarType.Float64).data<double>().ToArray();
             Tensor images = outcome.RgbImages(Backbone);
+            Tensor features = Backbone.Forward(OptimizationOutcome.InputOf(Backbone, images), Layer);
+            double[] errors = ((features - target).flatten(1).norm(1) / targetNorm.sqrt()).cpu().to_type(ScalarType.Float64).data<double>().ToArray();
             return new InversionResult(images, errors, outcome.Steps, stopwatch.Elapsed.TotalSeconds, outcome.LossCurves, settings);
         }
     }

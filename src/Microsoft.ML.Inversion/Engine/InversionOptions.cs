@@ -42,9 +42,14 @@ public sealed class InversionOptions
     public int ProgressInterval { get; set; } = 10;
 
     /// <summary>The settings for a layer after this object's overrides.</summary>
-    public LayerSettings Resolve(LayerGeometry layer, double pixelScale)
+    /// <param name="layer">The layer's geometry.</param>
+    /// <param name="pixelScale">The backbone's pixel scale B.</param>
+    /// <param name="task">How a task other than inversion adapts the preset's settings (applied before the overrides).</param>
+    public LayerSettings Resolve(LayerGeometry layer, double pixelScale, Func<LayerSettings, LayerSettings>? task = null)
     {
         LayerSettings settings = Preset.SettingsFor(layer, pixelScale);
+        if (task is not null)
+            settings = task(settings);
         if (Iterations is { } iterations)
             settings = settings.WithIterations(iterations);
         if (DataWeight is { } c)

@@ -21,6 +21,12 @@ internal sealed record OptimizationOutcome(Tensor NetworkInput, int Steps, doubl
         using var noGrad = no_grad();
         return backbone.Preprocessing.FromNetworkInput(NetworkInput).clamp(0, 255).cpu().detach().DetachFromDisposeScope();
     }
+
+    /// <summary>
+    /// The returned images' own network input: scores are measured on it, so they describe the images the caller
+    /// gets (clamped to 0–255), not the optimiser's unclamped ones.
+    /// </summary>
+    public static Tensor InputOf(Backbone backbone, Tensor rgbImages) => backbone.Preprocessing.ToNetworkInput(rgbImages.to(backbone.Device));
 }
 
 /// <summary>

@@ -42,18 +42,12 @@ public sealed class ActivationMaximizationEstimator : IEstimator<ActivationMaxim
     {
         ArgumentNullException.ThrowIfNull(input);
         GetOutputSchema(SchemaShapes.From(input.Schema));
-        Backbone backbone = _options.Backbone.Create(ImageInversionTransformer.ChooseDevice(_environment));
-        try
+        return RowStepSchema.WithBackbone(_options.Backbone, _environment, backbone =>
         {
             var transformer = new ActivationMaximizationTransformer(_environment, _options, backbone);
             transformer.GetOutputSchema(input.Schema);
             return transformer;
-        }
-        catch
-        {
-            backbone.Dispose();
-            throw;
-        }
+        });
     }
 
     /// <summary>

@@ -69,14 +69,7 @@ public sealed class ActivationMaximizationTransformer : ITransformer, IDisposabl
             if (layer.Type is not TextDataViewType)
                 throw new ArgumentException($"Schema mismatch for layer column '{layerColumn}': expected text, got {layer.Type}.", nameof(inputSchema));
         }
-        var builder = new DataViewSchema.Builder();
-        builder.AddColumns(inputSchema);
-        builder.AddColumn(Options.OutputColumnName, new ImageDataViewType(ImageHeight, ImageWidth));
-        if (Options.ActivationColumnName is { } activation)
-            builder.AddColumn(activation, NumberDataViewType.Single);
-        if (Options.IterationsColumnName is { } iterations)
-            builder.AddColumn(iterations, NumberDataViewType.Int32);
-        return builder.ToSchema();
+        return RowStepSchema.WithOutputs(inputSchema, Options.OutputColumnName, ImageHeight, ImageWidth, Options.ActivationColumnName, Options.IterationsColumnName);
     }
 
     /// <summary>Returns a lazy view: nothing is optimised until a cursor reads the image or a score column.</summary>
@@ -90,11 +83,8 @@ public sealed class ActivationMaximizationTransformer : ITransformer, IDisposabl
     public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => new InversionRowMapper(this, inputSchema);
 
     /// <summary>Not supported (see <see cref="ImageInversionTransformer"/>); use <see cref="SaveTo"/> and <see cref="Load"/>.</summary>
-    void ICanSaveModel.Save(ModelSaveContext ctx) =>
-        throw new NotSupportedException(
-            $"{nameof(ActivationMaximizationTransformer)} (output column '{OutputColumnName}') cannot be saved with MLContext.Model.Save: " +
-            "ML.NET's public API does not let a custom transformer write its state into a model file. " +
-            $"Save it with transformer.{nameof(SaveTo)}(path) and load it with {nameof(ActivationMaximizationTransformer)}.{nameof(Load)}(mlContext, path).");
+    void ICanSaveModel.Save(ModelSaveContext ctx) => throw RowStepSchema.ModelSaveNotSupported(nameof(ActivationMaximizationTransformer), OutputColumnName,
+        $"{nameof(ActivationMaximizationTransformer)}.{nameof(Load)}(mlContext, path) (or mlContext.Transforms.LoadActivationMaximization(path))");
 
     /// <summary>Saves the step (its options and a reference to its backbone) to a JSON file.</summary>
     public void SaveTo(string path) => SavedStep.Write(path, FormatName, FormatVersion, null, Options);
@@ -106,16 +96,7 @@ public sealed class ActivationMaximizationTransformer : ITransformer, IDisposabl
     {
         var (options, _) = SavedStep.Read<ActivationMaximizationOptions>(path, FormatName, FormatVersion, "activation-maximisation step");
         options.Validate();
-        Backbone backbone = options.Backbone.Create(ImageInversionTransformer.ChooseDevice(environment));
-        try
-        {
-            return new ActivationMaximizationTransformer(environment, options, backbone);
-        }
-        catch
-        {
-            backbone.Dispose();
-            throw;
-        }
+        return RowStepSchema.WithBackbone(options.Backbone, environment, backbone => new ActivationMaximizationTransformer(environment, options, backbone));
     }
 
     /// <summary>Releases the backbone.</summary>

@@ -50,20 +50,14 @@ public sealed class ImageInversionEstimator : IEstimator<ImageInversionTransform
     {
         ArgumentNullException.ThrowIfNull(input);
         GetOutputSchema(SchemaShapes.From(input.Schema));
-        Backbone backbone = _options.Backbone.Create(ImageInversionTransformer.ChooseDevice(_environment));
-        try
+        return RowStepSchema.WithBackbone(_options.Backbone, _environment, backbone =>
         {
             var column = input.Schema[_options.InputColumn];
             int height = _options.ImageHeight ?? backbone.InputHeight, width = _options.ImageWidth ?? backbone.InputWidth;
             var shape = backbone.DescribeLayer(_options.Layer, height, width).Shape;
             var kind = ImageInversionTransformer.KindOf(column.Type, _options.InputColumn, shape, _options.Layer, height, width);
             return new ImageInversionTransformer(_environment, _options, backbone, kind);
-        }
-        catch
-        {
-            backbone.Dispose();
-            throw;
-        }
+        });
     }
 
     /// <summary>

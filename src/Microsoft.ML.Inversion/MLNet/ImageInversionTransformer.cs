@@ -126,14 +126,7 @@ public sealed class ImageInversionTransformer : ITransformer, IDisposable, IRowS
             throw new ArgumentException($"Schema mismatch for input column '{Options.InputColumn}': a caricature starts from the image, so the column must hold images (MLImage); got {column.Type}.", nameof(inputSchema));
         if (kind != InputKind)
             throw new ArgumentException($"Schema mismatch for input column '{Options.InputColumn}': the transformer was fitted on {Describe(InputKind)}, got {column.Type}.", nameof(inputSchema));
-        var builder = new DataViewSchema.Builder();
-        builder.AddColumns(inputSchema);
-        builder.AddColumn(Options.OutputColumnName, new ImageDataViewType(OutputHeight, OutputWidth));
-        if (Options.FeatureErrorColumnName is { } error)
-            builder.AddColumn(error, NumberDataViewType.Single);
-        if (Options.IterationsColumnName is { } iterations)
-            builder.AddColumn(iterations, NumberDataViewType.Int32);
-        return builder.ToSchema();
+        return RowStepSchema.WithOutputs(inputSchema, Options.OutputColumnName, OutputHeight, OutputWidth, Options.FeatureErrorColumnName, Options.IterationsColumnName);
     }
 
     /// <summary>Returns a lazy view: nothing is optimised until a cursor reads the output column.</summary>
@@ -150,12 +143,8 @@ public sealed class ImageInversionTransformer : ITransformer, IDisposable, IRowS
     /// Not supported: ML.NET's public API cannot carry this transformer's state into <c>MLContext.Model.Save</c>.
     /// The exception says to use <see cref="SaveTo"/> and <see cref="Load"/> instead.
     /// </summary>
-    void ICanSaveModel.Save(ModelSaveContext ctx) =>
-        throw new NotSupportedException(
-            $"{nameof(ImageInversionTransformer)} (output column '{OutputColumnName}') cannot be saved with MLContext.Model.Save: " +
-            "ML.NET's public API does not let a custom transformer write its state into a model file. " +
-            $"Save the steps before it with MLContext.Model.Save, save this step with transformer.{nameof(SaveTo)}(path), " +
-            $"and load it back with {nameof(ImageInversionTransformer)}.{nameof(Load)}(mlContext, path) (or mlContext.Transforms.LoadImageInversion(path)).");
+    void ICanSaveModel.Save(ModelSaveContext ctx) => throw RowStepSchema.ModelSaveNotSupported(nameof(ImageInversionTransformer), OutputColumnName,
+        $"{nameof(ImageInversionTransformer)}.{nameof(Load)}(mlContext, path) (or mlContext.Transforms.LoadImageInversion(path))");
 
     /// <summary>
     /// Saves the step (its options and a reference to its backbone) to a JSON file. The backbone's weights are not
@@ -170,16 +159,7 @@ public sealed class ImageInversionTransformer : ITransformer, IDisposable, IRowS
     {
         var (options, inputKind) = SavedStep.Read<ImageInversionOptions>(path, FormatName, FormatVersion, "inversion step");
         var kind = Enum.Parse<InversionInputKind>(inputKind ?? nameof(InversionInputKind.Image));
-        Backbone backbone = options.Backbone.Create(ChooseDevice(environment));
-        try
-        {
-            return new ImageInversionTransformer(environment, options, backbone, kind);
-        }
-        catch
-        {
-            backbone.Dispose();
-            throw;
-        }
+        return RowStepSchema.WithBackbone(options.Backbone, environment, backbone => new ImageInversionTransformer(environment, options, backbone, kind));
     }
 
     /// <summary>Releases the backbone.</summary>

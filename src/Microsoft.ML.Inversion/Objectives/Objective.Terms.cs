@@ -47,6 +47,23 @@ public sealed partial class Objective
         return v.sum([1L]).flatten(1).mean([1L]);
     }, $"TV{beta:G3}");
 
+    /// <summary>
+    /// A wall at the edges of the displayable range: mean over pixels of Σ_c (max(0, y − upper)² + max(0, lower − y)²),
+    /// where <paramref name="lower"/> and <paramref name="upper"/> ([1, 3, h, w], scaled units) are the images of black
+    /// (0) and full-intensity (255) pixels. Tasks without the α-norm (caricatures) use it, so the images they return,
+    /// clamped to 0–255, are the images they optimised. Bounds of another size are resized to the canvas.
+    /// </summary>
+    public static Objective OutsideRange(Tensor lower, Tensor upper) => new(c =>
+    {
+        Tensor y = c.Image;
+        Tensor Fit(Tensor bound) => bound.shape[2] == y.shape[2] && bound.shape[3] == y.shape[3]
+            ? bound
+            : nn.functional.interpolate(bound, [y.shape[2], y.shape[3]], mode: InterpolationMode.Bilinear, align_corners: false);
+        Tensor above = (y - Fit(upper)).clamp_min(0);
+        Tensor below = (Fit(lower) - y).clamp_min(0);
+        return (above.square() + below.square()).sum([1L]).flatten(1).mean([1L]);
+    }, "range");
+
     /// <summary>The mean activation of one channel of the layer (activation maximisation maximises it).</summary>
     public static Objective ChannelMean(long channel) => new(c =>
     {
