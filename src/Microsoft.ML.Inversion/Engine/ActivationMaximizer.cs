@@ -17,6 +17,18 @@ public sealed class ActivationMaximizer
     /// <summary>The default weight of the activation term against the regularisers.</summary>
     public const double DefaultWeight = 1.0;
 
+    /// <summary>
+    /// How activation maximisation adapts the preset's inversion settings for the layer: the activation term has
+    /// weight <see cref="DefaultWeight"/> and λTV is 2× the inversion's. Measured at stage3 (docs/visualizations.md):
+    /// with the inversion's λTV the channels fire 18–88× their mean over the photographs but the images are rougher
+    /// than photographs (roughness 1.46–1.72); the stronger prior trades some of that surplus for smoothness.
+    /// </summary>
+    public static LayerSettings ForMaximization(LayerSettings inversion) => inversion with
+    {
+        DataWeight = DefaultWeight,
+        TvWeight = inversion.TvWeight * 2,
+    };
+
     /// <summary>The ReLU leak used while optimising (IJCV's nnpreimage: 0.05), where the backbone supports it.</summary>
     public const double ReluLeakWhileOptimising = 0.05;
 
@@ -38,8 +50,7 @@ public sealed class ActivationMaximizer
         Backbone backbone = _layer.Backbone;
         int h = height ?? backbone.InputHeight, w = width ?? backbone.InputWidth;
         var options = _layer.Options;
-        LayerSettings settings = options.Resolve(_layer.Geometry(h, w), backbone.TypicalPixelNorm);
-        settings = settings with { DataWeight = options.DataWeight ?? DefaultWeight };
+        LayerSettings settings = options.Resolve(_layer.Geometry(h, w), backbone.TypicalPixelNorm, ForMaximization);
         var stopwatch = Stopwatch.StartNew();
         using var scope = NewDisposeScope();
         double scale = ReferenceActivation(h, w);
