@@ -32,6 +32,11 @@ internal static class SettingsOverride
                     "scalerotate" => settings with { ScaleRotate = value == "on" },
                     "param" when value == "pixels" => settings with { Parameterization = PixelImage.Factory, ParameterizationName = "pixels" },
                     "param" when value == "fourier" => settings with { Parameterization = FourierImage.Factory, ParameterizationName = "fourier" },
+                    "param" when value.StartsWith("lowres", StringComparison.Ordinal) => settings with
+                    {
+                        Parameterization = LowResolutionOffset.Factory(int.Parse(value["lowres".Length..], CultureInfo.InvariantCulture)),
+                        ParameterizationName = value,
+                    },
                     "optimizer" => settings with
                     {
                         Optimizer = value switch

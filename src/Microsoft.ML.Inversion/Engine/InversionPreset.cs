@@ -133,7 +133,7 @@ public sealed class InversionPreset
         TvWeight = 1,
         Beta = 2,
         Optimizer = OptimizerKind.MomentumSgd,
-        // Measured on chelsea (docs/quality.md): 10 converges furthest (HOG error 0.11 against 0.17–0.18 at 1 and 100).
+        // Measured on chelsea (docs/representations.md): 10 converges furthest (HOG error 0.11 against 0.17–0.18 at 1 and 100).
         LearningRate = 10.0 * layer.PixelCount / (224 * 224),
         MaxPixelNorm = double.PositiveInfinity,
         Schedule = [new(200, 1, false), new(400, 0.1, false), new(200, 0.01, false)],

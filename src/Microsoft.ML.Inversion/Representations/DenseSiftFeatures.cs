@@ -28,8 +28,11 @@ public sealed class DenseSiftFeatures : nn.Module<Tensor, Tensor>
     {
         Options = options ?? new DenseSiftOptions();
         Options.Validate();
+        _pooling = new PoolingWeightCache(BinCentres, Options.BinSize);
         RegisterComponents();
     }
+
+    private readonly PoolingWeightCache _pooling;
 
     /// <summary>The parameters.</summary>
     public DenseSiftOptions Options { get; }
@@ -39,6 +42,21 @@ public sealed class DenseSiftFeatures : nn.Module<Tensor, Tensor>
     {
         long span = Options.BinSize * (Options.SpatialBins + 1) - 1;
         return size < span ? 0 : (int)((size - span) / Options.Step + 1);
+    }
+
+    // Bin b of descriptor g along one axis is centred at s − 1 + step·g + s·b; listed g-major.
+    private double[] BinCentres(long size)
+    {
+        int s = Options.BinSize, bins = Options.SpatialBins, count = GridSize(size);
+        return Enumerable.Range(0, count * bins).Select(k => s - 1 + Options.Step * (k / bins) + s * (k % bins) + 0.0).ToArray();
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+            _pooling.Dispose();
+        base.Dispose(disposing);
     }
 
     /// <inheritdoc />
@@ -56,10 +74,9 @@ public sealed class DenseSiftFeatures : nn.Module<Tensor, Tensor>
         Tensor luminance = image.select(1, 0).unsqueeze(1) * 0.299 + image.select(1, 1).unsqueeze(1) * 0.587 + image.select(1, 2).unsqueeze(1) * 0.114;
         var (gx, gy) = GradientHistograms.Gradients(luminance);
         Tensor votes = GradientHistograms.OrientationVotes(gx, gy, GradientHistograms.Magnitude(gx, gy), Options.Orientations, OrientationBinning.Bilinear);
-        // Bin (b) of descriptor (g) along one axis is centred at s − 1 + step·g + s·b.
-        int s = Options.BinSize, bins = Options.SpatialBins;
-        double[] Centres(int count) => Enumerable.Range(0, count * bins).Select(k => s - 1 + Options.Step * (k / bins) + s * (k % bins) + 0.0).ToArray();
-        Tensor pooled = GradientHistograms.PoolAt(votes, Centres(rows), Centres(columns), s);
+        var (rowWeights, columnWeights) = _pooling.For(votes);
+        Tensor pooled = GradientHistograms.PoolAt(votes, rowWeights, columnWeights);
+        int bins = Options.SpatialBins;
         // [N, O, rows·B, columns·B] → [N, (by·B + bx)·O + o, rows, columns]
         Tensor descriptors = pooled.reshape(image.shape[0], Options.Orientations, rows, bins, columns, bins)
             .permute(0, 3, 5, 1, 2, 4).reshape(image.shape[0], Options.Dimensions, rows, columns);

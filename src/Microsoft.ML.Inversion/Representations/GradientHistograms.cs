@@ -59,35 +59,29 @@ internal static class GradientHistograms
     }
 
     /// <summary>
-    /// Pools votes into square cells of <paramref name="cellSize"/> pixels with bilinear weights: pixel x gives
-    /// cell i the weight max(0, 1 − |x − cᵢ| / s), cᵢ = s·i + (s − 1)/2 the cell's centre, in each direction.
-    /// [N, C, H, W] → [N, C, ⌊H/s⌋, ⌊W/s⌋].
+    /// The centres of cells of <paramref name="cellSize"/> pixels along a side of <paramref name="size"/> pixels:
+    /// cᵢ = s·i + (s − 1)/2 for the ⌊size/s⌋ whole cells. Pooled with <see cref="PoolAt"/>, pixel x gives cell i the
+    /// weight max(0, 1 − |x − cᵢ| / s) in each direction.
     /// </summary>
-    public static Tensor PoolCells(Tensor votes, int cellSize)
-    {
-        double[] Centres(long size) => Enumerable.Range(0, (int)(size / cellSize)).Select(i => cellSize * i + (cellSize - 1) / 2.0).ToArray();
-        return PoolAt(votes, Centres(votes.shape[2]), Centres(votes.shape[3]), cellSize);
-    }
+    public static double[] CellCentres(long size, int cellSize) =>
+        Enumerable.Range(0, (int)(size / cellSize)).Select(i => cellSize * i + (cellSize - 1) / 2.0).ToArray();
 
     /// <summary>
-    /// Bilinear pooling around given centres: output (i, j) is the sum of the votes at pixels (y, x) weighted by
-    /// max(0, 1 − |y − rowCentres[i]| / s)·max(0, 1 − |x − columnCentres[j]| / s). [N, C, H, W] → [N, C, rows, columns].
+    /// Bilinear pooling: output (i, j) is the sum of the votes at pixels (y, x) weighted by rows[y, i]·columns[x, j],
+    /// the matrices of <see cref="PoolingWeights"/>. [N, C, H, W] → [N, C, rows, columns].
     /// </summary>
     /// <remarks>Two products with banded matrices: exact, differentiable and the same on every device.</remarks>
-    public static Tensor PoolAt(Tensor votes, IReadOnlyList<double> rowCentres, IReadOnlyList<double> columnCentres, int size)
-    {
-        Tensor rows = Weights(votes.shape[2], rowCentres, size, votes);
-        Tensor columns = Weights(votes.shape[3], columnCentres, size, votes);
-        return rows.t().matmul(votes.matmul(columns));
-    }
+    public static Tensor PoolAt(Tensor votes, Tensor rows, Tensor columns) => rows.t().matmul(votes.matmul(columns));
 
-    // [pixels, centres]: the triangular weight of each pixel for each centre.
-    private static Tensor Weights(long pixels, IReadOnlyList<double> centres, int size, Tensor like)
+    /// <summary>
+    /// [pixels, centres]: the triangular weight max(0, 1 − |p − c| / size) of each pixel p for each centre c.
+    /// </summary>
+    public static Tensor PoolingWeights(long pixels, IReadOnlyList<double> centres, int size, ScalarType type, Device device)
     {
         var weights = new double[pixels * centres.Count];
         for (long p = 0; p < pixels; p++)
             for (int c = 0; c < centres.Count; c++)
                 weights[p * centres.Count + c] = Math.Max(0, 1 - Math.Abs(p - centres[c]) / size);
-        return tensor(weights, [pixels, centres.Count], dtype: like.dtype, device: like.device);
+        return tensor(weights, [pixels, centres.Count], dtype: type, device: device);
     }
 }

@@ -29,8 +29,11 @@ public sealed class HogFeatures : nn.Module<Tensor, Tensor>
     {
         Options = options ?? new HogOptions();
         Options.Validate();
+        _pooling = new PoolingWeightCache(size => GradientHistograms.CellCentres(size, Options.CellSize), Options.CellSize);
         RegisterComponents();
     }
+
+    private readonly PoolingWeightCache _pooling;
 
     /// <summary>The parameters.</summary>
     public HogOptions Options { get; }
@@ -51,10 +54,19 @@ public sealed class HogFeatures : nn.Module<Tensor, Tensor>
 
         int o = Options.Orientations;
         Tensor votes = GradientHistograms.OrientationVotes(gx, gy, magnitude, 2 * o, Options.Binning);
-        Tensor directed = GradientHistograms.PoolCells(votes, Options.CellSize);
+        var (rows, columns) = _pooling.For(votes);
+        Tensor directed = GradientHistograms.PoolAt(votes, rows, columns);
         Tensor undirected = directed.narrow(1, 0, o) + directed.narrow(1, o, o);
         Tensor features = Options.Variant == HogVariant.UoCtti ? UoCtti(directed, undirected) : DalalTriggs(undirected);
         return features.MoveToOuterDisposeScope();
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+            _pooling.Dispose();
+        base.Dispose(disposing);
     }
 
     private static readonly (int Row, int Column)[] BlockOffsets = [(0, 0), (0, 1), (1, 0), (1, 1)];

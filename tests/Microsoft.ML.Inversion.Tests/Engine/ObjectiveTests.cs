@@ -22,6 +22,19 @@ public sealed class ObjectiveTests
     }
 
     [TestMethod]
+    public void OutsideRangeIsTheMeanSquaredExcessBeyondTheBounds()
+    {
+        using var scope = NewDisposeScope();
+        // 1×2 pixels; bounds −1 … 1 in every channel. Pixel 0 (0.5, 2, −3): excess 1 and 2 → 1 + 4; pixel 1 inside.
+        Tensor image = tensor(new double[] { 0.5, 0, 2, 0.9, -3, -1 }, [1, 3, 1, 2]);
+        Tensor lower = full(1, 3, 1, 2, -1.0, dtype: ScalarType.Float64), upper = full(1, 3, 1, 2, 1.0, dtype: ScalarType.Float64);
+        Assert.AreEqual((1 + 4) / 2.0, Objective.OutsideRange(lower, upper).Evaluate(Context(image)).item<double>(), 1e-12);
+        // Bounds of another size are resized to the canvas (constant bounds stay constant).
+        Tensor smallLower = full(1, 3, 1, 1, -1.0, dtype: ScalarType.Float64), smallUpper = full(1, 3, 1, 1, 1.0, dtype: ScalarType.Float64);
+        Assert.AreEqual(2.5, Objective.OutsideRange(smallLower, smallUpper).Evaluate(Context(image)).item<double>(), 1e-12);
+    }
+
+    [TestMethod]
     public void TotalVariationMatchesHandComputedDifferences()
     {
         using var scope = NewDisposeScope();
