@@ -3,7 +3,6 @@ using Microsoft.ML.Inversion.Backbones;
 using Microsoft.ML.Inversion.Engine;
 using Microsoft.ML.Inversion.Imaging;
 using Microsoft.ML.Runtime;
-using Microsoft.ML.Transforms.Image;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Inversion.MLNet;

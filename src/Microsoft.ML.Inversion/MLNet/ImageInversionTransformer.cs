@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using Microsoft.ML.Data;
 using Microsoft.ML.Inversion.Backbones;
 using Microsoft.ML.Inversion.Engine;
