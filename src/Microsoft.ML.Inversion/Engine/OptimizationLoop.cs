@@ -51,6 +51,7 @@ internal static class OptimizationLoop
     public static OptimizationOutcome Run(Backbone backbone, string layer, LayerSettings settings, Objective objective, Tensor? target,
         IReadOnlyList<long> seeds, int height, int width, Tensor? startImages, InversionOptions options, CancellationToken cancellationToken)
     {
+        NativeAllocatorTuning.Apply();
         Tensor? targetNorm = target?.flatten(1).square().sum([1L]);
         var generators = seeds.Select(s => new Generator((ulong)s)).ToArray();
         try
