@@ -83,7 +83,8 @@ internal static class OptimizationLoop
         using ImageParameterization parameterization = settings.Parameterization(setup);
         var randomCrop = new JitterCrop(height, width, jitter, random: true);
         var centreCrop = new JitterCrop(height, width, jitter, random: false);
-        ImageTransform? scaleRotate = settings.ScaleRotate ? new RandomScaleRotate() : null;
+        // With scale/rotate on, the jittered view is one resampling of the canvas (no crop copies).
+        ImageTransform jittered = settings.ScaleRotate ? new JitterScaleRotate(height, width, jitter) : randomCrop;
         using InversionOptimizer optimizer = settings.Optimizer switch
         {
             OptimizerKind.MomentumRms => new MomentumRms(settings.Momentum),
@@ -106,9 +107,7 @@ internal static class OptimizationLoop
                 cancellationToken.ThrowIfCancellationRequested();
                 using var stepScope = NewDisposeScope();
                 Tensor canvas = parameterization.Render();
-                Tensor view = phase.Jitter ? randomCrop.Apply(canvas, generators) : centreCrop.Apply(canvas, generators);
-                if (phase.Jitter && scaleRotate is not null)
-                    view = scaleRotate.Apply(view, generators);
+                Tensor view = (phase.Jitter ? jittered : centreCrop).Apply(canvas, generators);
                 Tensor networkInput = view * b;
                 var context = new ObjectiveContext(canvas, () => backbone.Forward(networkInput, layer), target, targetNorm);
                 Tensor energy = objective.Evaluate(context);

@@ -39,11 +39,18 @@ public sealed partial class Objective
     {
         Tensor y = c.Image * VariationRatio;
         long h = y.shape[2], w = y.shape[3];
+        if (beta == 2)
+        {
+            // Separable: the same value as the padded form below, with fewer kernels forward and backward.
+            Tensor horizontal = (y[.., .., .., 1..] - y[.., .., .., ..(int)(w - 1)]).square().flatten(1).sum([1L]);
+            Tensor vertical = (y[.., .., 1.., ..] - y[.., .., ..(int)(h - 1), ..]).square().flatten(1).sum([1L]);
+            return (horizontal + vertical) / (h * w);
+        }
         Tensor dx = nn.functional.pad(y[.., .., .., 1..] - y[.., .., .., ..(int)(w - 1)], [0, 1, 0, 0]);
         Tensor dy = nn.functional.pad(y[.., .., 1.., ..] - y[.., .., ..(int)(h - 1), ..], [0, 0, 0, 1]);
         Tensor squared = dx.square() + dy.square();
         // (s + ε)^(β/2) keeps the gradient finite where the image is flat and β < 2.
-        Tensor v = beta == 2 ? squared : (squared + 1e-12).pow(beta / 2);
+        Tensor v = (squared + 1e-12).pow(beta / 2);
         return v.sum([1L]).flatten(1).mean([1L]);
     }, $"TV{beta:G3}");
 

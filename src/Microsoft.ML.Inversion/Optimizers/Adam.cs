@@ -12,9 +12,11 @@ public sealed class Adam(double beta1 = 0.9, double beta2 = 0.999, double epsilo
     protected override void Update(Tensor parameter, Tensor gradient, Tensor[] state, double learningRate)
     {
         Tensor mean = state[0], squares = state[1];
-        mean.mul_(beta1).add_(gradient * (1 - beta1));
-        squares.mul_(beta2).add_(gradient.square() * (1 - beta2));
+        mean.mul_(beta1).add_(gradient, 1 - beta1);
+        squares.mul_(beta2).addcmul_(gradient, gradient, 1 - beta2);
         double correction1 = 1 - Math.Pow(beta1, StepCount), correction2 = 1 - Math.Pow(beta2, StepCount);
-        parameter.sub_(mean / correction1 / ((squares / correction2).sqrt() + epsilon) * learningRate);
+        // p ← p − η·m̂/(√v̂ + ε), with m̂ = m/c1 and √v̂ = √v/√c2, in fused in-place kernels.
+        Tensor denominator = squares.sqrt().div_(Math.Sqrt(correction2)).add_(epsilon);
+        parameter.addcdiv_(mean, denominator, -learningRate / correction1);
     }
 }

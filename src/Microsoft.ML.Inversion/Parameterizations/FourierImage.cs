@@ -19,7 +19,6 @@ public sealed class FourierImage : ImageParameterization
     private readonly Tensor _frequencyScale;
     private readonly Tensor _colorMatrix;
     private readonly long _height, _width;
-    private readonly bool _bgr;
 
     /// <summary>Creates Fourier parameters for a batch; starts from small noise (or from the setup's images).</summary>
     /// <param name="setup">Size, device, generators, channel order.</param>
@@ -29,18 +28,21 @@ public sealed class FourierImage : ImageParameterization
     {
         _height = setup.Height;
         _width = setup.Width;
-        _bgr = setup.ChannelOrder == ChannelOrder.Bgr;
+        bool bgr = setup.ChannelOrder == ChannelOrder.Bgr;
         using var scope = NewDisposeScope();
         Tensor fy = fft.fftfreq(_height).unsqueeze(1);
         Tensor fx = fft.rfftfreq(_width).unsqueeze(0);
         Tensor frequency = (fy.square() + fx.square()).sqrt();
         Tensor scale = 1.0 / frequency.clamp_min(1.0 / Math.Max(_height, _width)).pow(decay);
-        // Normalised so a unit coefficient gives a pixel of order 1 whatever the size.
-        _frequencyScale = (scale * Math.Sqrt(_height * _width)).to(setup.Device).MoveToOuterDisposeScope();
+        // Normalised so a unit coefficient gives a pixel of order 1 whatever the size (Lucid scales the spectrum
+        // by √(h·w) and the image by 1/√(h·w); the two factors cancel and are left out).
+        _frequencyScale = scale.to(setup.Device).MoveToOuterDisposeScope();
 
         var matrix = tensor(ColorCorrelation);
         double maxColumnNorm = matrix.square().sum([0L]).sqrt().max().item<float>();
-        _colorMatrix = (matrix / maxColumnNorm).to(setup.Device).MoveToOuterDisposeScope();
+        // For networks that read BGR the matrix's rows are swapped, so rendering needs no channel flip.
+        Tensor mixing = matrix / maxColumnNorm;
+        _colorMatrix = (bgr ? mixing.flip(0).contiguous() : mixing).to(setup.Device).MoveToOuterDisposeScope();
 
         long fw = _width / 2 + 1;
         Tensor start;
@@ -63,10 +65,9 @@ public sealed class FourierImage : ImageParameterization
     public override Tensor Render()
     {
         Tensor coefficients = view_as_complex(_spectrum) * _frequencyScale;
-        Tensor decorrelated = fft.irfft2(coefficients, [_height, _width], norm: FFTNormType.Ortho) / Math.Sqrt(_height * _width);
-        // Mix colours: rgb[c] = Σ_k M[c, k] · decorrelated[k].
-        Tensor rgb = einsum("ck,nkhw->nchw", _colorMatrix, decorrelated);
-        return _bgr ? rgb.flip(1) : rgb;
+        Tensor decorrelated = fft.irfft2(coefficients, [_height, _width], norm: FFTNormType.Ortho);
+        // Mix colours: image[c] = Σ_k M[c, k] · decorrelated[k] (M in the network's channel order).
+        return einsum("ck,nkhw->nchw", _colorMatrix, decorrelated);
     }
 
     /// <inheritdoc />
@@ -83,9 +84,8 @@ public sealed class FourierImage : ImageParameterization
     private Tensor FromImages(Tensor images)
     {
         using var noGrad = no_grad();
-        Tensor rgb = _bgr ? images.flip(1) : images;
-        Tensor decorrelated = einsum("kc,nchw->nkhw", linalg.inv(_colorMatrix), rgb);
-        Tensor coefficients = fft.rfft2(decorrelated * Math.Sqrt(_height * _width), norm: FFTNormType.Ortho) / _frequencyScale;
+        Tensor decorrelated = einsum("kc,nchw->nkhw", linalg.inv(_colorMatrix), images);
+        Tensor coefficients = fft.rfft2(decorrelated, norm: FFTNormType.Ortho) / _frequencyScale;
         return view_as_real(coefficients);
     }
 }

@@ -70,19 +70,21 @@ public sealed class FeatureInverterTests
         using var scope = NewDisposeScope();
         Tensor batch = cat(TestEnvironment.SharedImageNames.Select(n => Crop(n, 48)).ToArray(), 0);
         // Jitter and random transforms stay on: each image draws them from its own generator.
-        var inverter = new FeatureInverter(BuiltInNetwork.ResNet18, "stage2", new InversionOptions { Iterations = 25, Seed = 7 });
+        // 10 steps: batched convolutions round differently in the last float bits, and at stage2's Adam rate the
+        // optimisation is chaotic enough to amplify that (measured on these crops: 1e-4 grey levels for 12 steps,
+        // then growing about 1.5× per step to whole grey levels by 25–40 steps), so a longer run compares chaos.
+        var inverter = new FeatureInverter(BuiltInNetwork.ResNet18, "stage2", new InversionOptions { Iterations = 10, Seed = 7 });
 
         using var together = inverter.InvertImages(batch);
         for (int i = 0; i < 3; i++)
         {
             using var alone = inverter.InvertImages(batch[i..(i + 1)], seeds: [7 + i]);
-            // Batched convolutions round differently in the last float bits; the optimisation then drifts a little.
             Tensor difference = (alone.Images[0] - together.Images[i]).abs();
             double mean = difference.mean().item<float>(), max = difference.max().item<float>();
             Console.WriteLine($"image {i}: mean difference {mean:F4}, max {max:F2} grey levels");
-            Assert.IsLessThan(0.5, mean, $"image {i}: batch and single differ by {mean} grey levels on average");
-            Assert.IsLessThan(8.0, max, $"image {i}: batch and single differ by up to {max} grey levels");
-            Assert.AreEqual(alone.FeatureErrors[0], together.FeatureErrors[i], 1e-3);
+            Assert.IsLessThan(0.01, mean, $"image {i}: batch and single differ by {mean} grey levels on average");
+            Assert.IsLessThan(0.5, max, $"image {i}: batch and single differ by up to {max} grey levels");
+            Assert.AreEqual(alone.FeatureErrors[0], together.FeatureErrors[i], 1e-4);
         }
     }
 
