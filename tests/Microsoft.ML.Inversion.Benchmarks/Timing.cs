@@ -30,11 +30,11 @@ internal static class Timing
         return 2.0 * 1024 * 1024 * 1024 / best / 1e9;
     }
 
-    /// <summary>Median seconds of TorchSharp running the truncated network forward and backward to its input.</summary>
-    public static double BareForwardBackward(Backbone backbone, string layer, int warmup, int measured)
+    /// <summary>Median seconds of TorchSharp running the truncated network forward and backward to its input (one batch).</summary>
+    public static double BareForwardBackward(Backbone backbone, string layer, int warmup, int measured, int batch = 1)
     {
         using var outer = NewDisposeScope();
-        var x = randn(1, 3, 224, 224).requires_grad_(true);
+        var x = randn(batch, 3, 224, 224).requires_grad_(true);
         var times = new List<double>();
         for (int i = 0; i < warmup + measured; i++)
         {
