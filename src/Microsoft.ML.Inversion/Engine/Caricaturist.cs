@@ -23,10 +23,10 @@ public sealed class Caricaturist
     /// How a caricature adapts the preset's inversion settings for the layer: it starts from the image, not from
     /// noise, so the jitter and scale/rotation that help an inversion escape poor optima are off; the α-norm prior
     /// is off (it holds the amplified contrast down and, measured, leaves rougher images) and a wall at the edges
-    /// of the displayable range takes its place; C is 1.25× and λTV 2× the inversion's. Measured at stage2 at
-    /// 224×224 (tuning notes in docs/visualizations.md): with C 1.5× the ratio was 1.72 at roughness 1.56 over the
-    /// three photographs, just past the roughness window, against 1.59 at 1.45 with the inversion's settings on two
-    /// of them; larger C or λTV move along the same curve (C 2.5×: 1.83 at 1.89).
+    /// of the displayable range takes its place; C is 1.25× the inversion's, and the total variation is TV¹ (β = 1,
+    /// which keeps edges and flattens the rest) at 5× the inversion's λTV. Measured at stage2 at 224×224 over the
+    /// three photographs (tuning notes in docs/visualizations.md): ratio 1.77 at roughness 1.45, against 1.68 at
+    /// 1.41 with TV² at 2× λTV; every variant tried lies near one curve, ratio ≈ 1 + 0.5 × roughness.
     /// </summary>
     public static LayerSettings ForCaricature(LayerSettings inversion) => inversion with
     {
@@ -34,7 +34,8 @@ public sealed class Caricaturist
         ScaleRotate = false,
         AlphaWeight = 0,
         DataWeight = inversion.DataWeight * 1.25,
-        TvWeight = inversion.TvWeight * 2,
+        Beta = 1,
+        TvWeight = inversion.TvWeight * 5,
     };
 
     /// <summary>The weight of <see cref="Objective.OutsideRange"/>, which keeps caricatures inside 0–255.</summary>
