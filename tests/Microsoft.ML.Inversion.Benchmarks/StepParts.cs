@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.ML.Inversion.Backbones;
 using Microsoft.ML.Inversion.Objectives;
 using Microsoft.ML.Inversion.Optimizers;
@@ -44,17 +43,5 @@ internal static class StepParts
         }
     }
 
-    private static double Time(int repeats, Action action)
-    {
-        var times = new List<double>();
-        for (int i = 0; i < repeats + 2; i++)
-        {
-            var watch = Stopwatch.StartNew();
-            using (NewDisposeScope())
-                action();
-            if (i >= 2)
-                times.Add(watch.Elapsed.TotalMilliseconds);
-        }
-        return Timing.Median(times);
-    }
+    private static double Time(int repeats, Action action) => 1000 * Timing.MedianSeconds(2, repeats, action);
 }

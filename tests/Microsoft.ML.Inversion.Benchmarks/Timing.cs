@@ -35,15 +35,22 @@ internal static class Timing
     {
         using var outer = NewDisposeScope();
         var x = randn(batch, 3, 224, 224).requires_grad_(true);
+        return MedianSeconds(warmup, measured, () =>
+        {
+            backbone.Forward(x, layer).sum().backward();
+            x.grad!.zero_();
+        });
+    }
+
+    /// <summary>Median seconds of <paramref name="action"/> over <paramref name="measured"/> runs after <paramref name="warmup"/>, each in its own dispose scope.</summary>
+    public static double MedianSeconds(int warmup, int measured, Action action)
+    {
         var times = new List<double>();
         for (int i = 0; i < warmup + measured; i++)
         {
             var watch = Stopwatch.StartNew();
-            using (var scope = NewDisposeScope())
-            {
-                backbone.Forward(x, layer).sum().backward();
-                x.grad!.zero_();
-            }
+            using (NewDisposeScope())
+                action();
             if (i >= warmup)
                 times.Add(watch.Elapsed.TotalSeconds);
         }
