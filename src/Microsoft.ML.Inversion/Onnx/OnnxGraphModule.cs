@@ -142,6 +142,8 @@ public sealed class OnnxGraphModule : nn.Module<Tensor, Tensor>
     public Tensor[] Evaluate(Tensor input, IReadOnlyList<string> valueNames)
     {
         ExecutionPlan plan = _plans.GetOrAdd(string.Join("\n", valueNames), _ => Plan(valueNames));
+        if (Settings.ChannelsLast && input.dim() == 4)
+            input = input.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
         var values = new Dictionary<string, Tensor>(StringComparer.Ordinal) { [InputName] = input };
         var buffers = named_buffers().ToDictionary(b => b.name, b => b.buffer, StringComparer.Ordinal);
         foreach (var (valueName, bufferName) in _constantBuffers)

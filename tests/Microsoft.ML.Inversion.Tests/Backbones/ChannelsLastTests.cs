@@ -1,0 +1,44 @@
+using Microsoft.ML.Inversion.Backbones;
+using Microsoft.ML.Inversion.Imaging;
+using Microsoft.VisualStudio.TestTools.UnitTesting;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Inversion.Tests.Backbones;
+
+[TestClass]
+public sealed class ChannelsLastTests
+{
+    [TestMethod]
+    public void ChannelsLastGivesTheSameFeaturesAndInputGradientInNhwcLayout()
+    {
+        using var scope = NewDisposeScope();
+        OnnxBackbone network = BuiltInNetwork.ResNet18;
+        Tensor input = network.Preprocessing.ToNetworkInput(ImageTensors.LoadCentered(TestEnvironment.SharedImage("chelsea.png"), 96, 96));
+
+        (Tensor Features, Tensor Gradient) Run()
+        {
+            Tensor x = input.detach().clone().requires_grad_(true);
+            Tensor features = network.Forward(x, "stage2");
+            features.square().sum().backward();
+            return (features.detach(), x.grad!.clone());
+        }
+
+        var standard = Run();
+        network.Graph.Settings.ChannelsLast = true;
+        try
+        {
+            var nhwc = Run();
+            // Channels-last strides: the channel index moves fastest.
+            Assert.AreEqual(1L, nhwc.Features.stride(1), "the layer's output is channels-last");
+            Assert.AreNotEqual(1L, standard.Features.stride(1), "the default output is not");
+            double featureDifference = ((nhwc.Features - standard.Features).norm() / standard.Features.norm()).item<float>();
+            double gradientDifference = ((nhwc.Gradient - standard.Gradient).norm() / standard.Gradient.norm()).item<float>();
+            Assert.IsLessThan(1e-5, featureDifference, "relative feature difference");
+            Assert.IsLessThan(1e-4, gradientDifference, "relative input-gradient difference");
+        }
+        finally
+        {
+            network.Graph.Settings.ChannelsLast = false;
+        }
+    }
+}
