@@ -9,6 +9,7 @@ using Microsoft.ML.Inversion.Engine;
 using Microsoft.ML.Inversion.Imaging;
 using Microsoft.ML.Inversion.Measurements;
 using Microsoft.ML.Inversion.MLNet;
+using Microsoft.ML.Inversion.Parameterizations;
 using static TorchSharp.torch;
 
 // Speed and memory of Inversion.ML against the machine's limits, in one run (issue 8).
@@ -58,6 +59,30 @@ Console.WriteLine($"SGEMM 1024²: {gflops:F1} GFLOP/s (best of the measurements 
 var stepRows = stepTimes.Select(m => (m.Layer, m.Flops, Bound: m.Flops / (gflops * 1e9), m.Bare, m.Ours, m.Papers)).ToList();
 foreach (var r in stepRows)
     Console.WriteLine($"{r.Layer,-7} {r.Flops / 1e9,6:F2} GFLOP  bound {r.Bound * 1e3,7:F1} ms  bare {r.Bare * 1e3,7:F1} ms  ours {r.Ours * 1e3,7:F1} ms  ijcv {r.Papers * 1e3,7:F1} ms  ours/bound {r.Ours / r.Bound:F2}  ours/bare {r.Ours / r.Bare:F2}");
+
+// The default step at stage2 with its parts removed one at a time, down to the bare loop: what each costs in place.
+const string partsLayer = "stage2";
+var withoutParts = new (string Name, Func<LayerSettings, LayerSettings>? Change)[]
+{
+    ("default preset", null),
+    ("without scale/rotate", s => s with { ScaleRotate = false }),
+    ("pixels instead of the Fourier image", s => s with { Parameterization = PixelImage.Factory, ParameterizationName = "pixels" }),
+    ("without the α-norm and TV", s => s with { AlphaWeight = 0, TvWeight = 0 }),
+    ("bare loop: pixels, no jitter, no transforms, no priors", s => s with
+        { Parameterization = PixelImage.Factory, ParameterizationName = "pixels", ScaleRotate = false, JitterAmount = 1, AlphaWeight = 0, TvWeight = 0 }),
+};
+var withoutTimes = withoutParts.Select(_ => new List<double>()).ToArray();
+var withoutBare = new List<double>();
+string partsCanonical = backbone.ResolveLayer(partsLayer);
+for (int round = 0; round < rounds; round++)
+{
+    withoutBare.Add(Timing.BareForwardBackward(backbone, partsCanonical, warmupSteps, measuredSteps));
+    for (int k = 0; k < withoutParts.Length; k++)
+        withoutTimes[k].Add(Timing.OurStep(backbone, partsLayer, photos[1], 1, warmupSteps, measuredSteps, customize: withoutParts[k].Change));
+}
+double partsBare = Timing.Median(withoutBare);
+foreach (var (variant, k) in withoutParts.Select((v, k) => (v, k)))
+    Console.WriteLine($"{partsLayer} {variant.Name}: {Timing.Median(withoutTimes[k]) * 1e3:F1} ms ({Timing.Median(withoutTimes[k]) / partsBare:F2}× bare {partsBare * 1e3:F1} ms)");
 
 // The opt-in channels-last layout (OnnxExecutionSettings.ChannelsLast): bare forward+backward with and without.
 var layoutRows = new List<(string Layer, double Standard, double ChannelsLast)>();
@@ -178,6 +203,14 @@ report.AppendLine("|---|---|---|");
 foreach (var (part, ms) in parts1)
     report.AppendLine($"| {part} | {ms:F2} | {parts8.First(p => p.Part == part).Milliseconds / 8:F2} |");
 report.AppendLine($"| **sum** | {parts1.Sum(p => p.Milliseconds):F2} | {parts8.Sum(p => p.Milliseconds) / 8:F2} |");
+report.AppendLine();
+report.AppendLine($"The same at {partsLayer}, measured inside whole steps: the default step with one part removed at a time, and with all of them removed " +
+                  $"(bare forward+backward: {partsBare * 1e3:F1} ms):");
+report.AppendLine();
+report.AppendLine("| step | ms | vs bare |");
+report.AppendLine("|---|---|---|");
+for (int k = 0; k < withoutParts.Length; k++)
+    report.AppendLine($"| {withoutParts[k].Name} | {Timing.Median(withoutTimes[k]) * 1e3:F1} | {Timing.Median(withoutTimes[k]) / partsBare:F2}× |");
 report.AppendLine();
 report.AppendLine("## Memory and laziness");
 report.AppendLine();
