@@ -19,15 +19,20 @@ public sealed class ActivationMaximizer
 
     /// <summary>
     /// How activation maximisation adapts the preset's inversion settings for the layer: the activation term has
-    /// weight <see cref="DefaultWeight"/> and λTV is 2× the inversion's. Measured at stage3 (docs/visualizations.md):
-    /// with the inversion's λTV the channels fire 18–88× their mean over the photographs but the images are rougher
-    /// than photographs (roughness 1.46–1.72); the stronger prior trades some of that surplus for smoothness.
+    /// weight <see cref="DefaultWeight"/> and λTV is <see cref="TvWeight"/>, twice the IJCV paper's, whatever the
+    /// inversion's (the inversion's λTV is tuned against a data term that anchors the image; here nothing does).
+    /// Measured at stage3 (docs/visualizations.md): with λTV 1 the channels fire 18–88× their mean over the
+    /// photographs but the images are rougher than photographs (roughness 1.46–1.72); λTV 2 trades some of that
+    /// surplus for smoothness.
     /// </summary>
     public static LayerSettings ForMaximization(LayerSettings inversion) => inversion with
     {
         DataWeight = DefaultWeight,
-        TvWeight = inversion.TvWeight * 2,
+        TvWeight = TvWeight,
     };
+
+    /// <summary>The total-variation weight of activation maximisation (IJCV normalisation; the paper's is 1).</summary>
+    public const double TvWeight = 2;
 
     /// <summary>The ReLU leak used while optimising (IJCV's nnpreimage: 0.05), where the backbone supports it.</summary>
     public const double ReluLeakWhileOptimising = 0.05;

@@ -24,7 +24,7 @@ public sealed class Caricaturist
     /// noise, so the jitter and scale/rotation that help an inversion escape poor optima are off; the α-norm prior
     /// is off (it holds the amplified contrast down and, measured, leaves rougher images) and a wall at the edges
     /// of the displayable range takes its place; C is 1.25× the inversion's, and the total variation is TV¹ (β = 1,
-    /// which keeps edges and flattens the rest) at 5× the inversion's λTV. Measured at stage2 at 224×224 over the
+    /// which keeps edges and flattens the rest) at λTV <see cref="TvWeight"/>, whatever the inversion's. Measured at stage2 at 224×224 over the
     /// three photographs (tuning notes in docs/visualizations.md): ratio 1.77 at roughness 1.45, against 1.68 at
     /// 1.41 with TV² at 2× λTV; every variant tried lies near one curve, ratio ≈ 1 + 0.5 × roughness.
     /// </summary>
@@ -35,8 +35,11 @@ public sealed class Caricaturist
         AlphaWeight = 0,
         DataWeight = inversion.DataWeight * 1.25,
         Beta = 1,
-        TvWeight = inversion.TvWeight * 5,
+        TvWeight = TvWeight,
     };
+
+    /// <summary>The weight of the caricature's TV¹ prior (IJCV normalisation).</summary>
+    public const double TvWeight = 5;
 
     /// <summary>The weight of <see cref="Objective.OutsideRange"/>, which keeps caricatures inside 0–255.</summary>
     public const double RangeWeight = 1000;
