@@ -69,6 +69,27 @@ internal static class VisualizationQuality
             md.AppendLine($"![caricatures](images/{sheet})");
             md.AppendLine();
             Console.WriteLine($"caricature mean: ratio {meanRatio:F3}, roughness {meanRoughness:F2} → {(allMet ? "met" : "NOT met")}");
+
+            // How far contrast alone goes: the photographs' deviation from the network's mean image scaled by k,
+            // without clamping to 0–255, scored like a caricature.
+            md.AppendLine("Contrast alone, for comparison: each photograph's deviation from the network's mean image scaled by k, without clamping to 0–255:");
+            md.AppendLine();
+            md.AppendLine("| k | " + string.Join(" | ", imageNames) + " |");
+            md.AppendLine("|---|" + string.Concat(imageNames.Select(_ => "---|")));
+            using (no_grad())
+            {
+                Tensor input = backbone.Preprocessing.ToNetworkInput(photos);
+                Tensor target = backbone.Forward(input, caricatureLayer);
+                Tensor targetNorm = target.flatten(1).square().sum([1L]);
+                foreach (double k in new[] { 2.0, 4.0 })
+                {
+                    double[] contrastRatios = ((backbone.Forward(input * k, caricatureLayer) * target).flatten(1).sum([1L]) / targetNorm)
+                        .to_type(ScalarType.Float64).data<double>().ToArray();
+                    md.AppendLine($"| {k:G} | {string.Join(" | ", contrastRatios.Select(r => r.ToString("F2")))} |");
+                    Console.WriteLine($"caricature by contrast ×{k:G}: {string.Join(", ", contrastRatios.Select(r => r.ToString("F2")))}");
+                }
+            }
+            md.AppendLine();
         }
 
         if (maximizeLayer is not null)
