@@ -54,11 +54,11 @@ foreach (string layer in layers)
     string canonical = backbone.ResolveLayer(layer);
     double stepFlops = 2 * flops.Needed(backbone, canonical);   // forward + gradient with respect to the input
     gflops = Math.Max(gflops, Timing.GemmGflops(quick ? 3 : 5));
-    var (bare, ours, papers) = Timing.Interleaved(rounds,
+    double[] times = Timing.Interleaved(rounds,
         () => Timing.BareForwardBackward(backbone, canonical, warmupSteps, measuredSteps),
         () => Timing.OurStep(backbone, layer, photos[1], 1, warmupSteps, measuredSteps),
         () => Timing.OurStep(backbone, layer, photos[1], 1, warmupSteps, measuredSteps, InversionPreset.Ijcv2016));
-    stepTimes.Add((layer, stepFlops, bare, ours, papers));
+    stepTimes.Add((layer, stepFlops, times[0], times[1], times[2]));
 }
 Console.WriteLine($"SGEMM 1024²: {gflops:F1} GFLOP/s (best of the measurements during the step timings)");
 var stepRows = stepTimes.Select(m => (m.Layer, m.Flops, Bound: m.Flops / (gflops * 1e9), m.Bare, m.Ours, m.Papers)).ToList();
@@ -76,25 +76,21 @@ var withoutParts = new (string Name, Func<LayerSettings, LayerSettings>? Change)
     ("bare loop: pixels, no jitter, no transforms, no priors", s => s with
         { Parameterization = PixelImage.Factory, ParameterizationName = "pixels", ScaleRotate = false, JitterAmount = 1, AlphaWeight = 0, TvWeight = 0 }),
 };
-var withoutTimes = withoutParts.Select(_ => new List<double>()).ToArray();
-var withoutBare = new List<double>();
 string partsCanonical = backbone.ResolveLayer(partsLayer);
-for (int round = 0; round < rounds; round++)
-{
-    withoutBare.Add(Timing.BareForwardBackward(backbone, partsCanonical, warmupSteps, measuredSteps));
-    for (int k = 0; k < withoutParts.Length; k++)
-        withoutTimes[k].Add(Timing.OurStep(backbone, partsLayer, photos[1], 1, warmupSteps, measuredSteps, customize: withoutParts[k].Change));
-}
-double partsBare = Timing.Median(withoutBare);
-foreach (var (variant, k) in withoutParts.Select((v, k) => (v, k)))
-    Console.WriteLine($"{partsLayer} {variant.Name}: {Timing.Median(withoutTimes[k]) * 1e3:F1} ms ({Timing.Median(withoutTimes[k]) / partsBare:F2}× bare {partsBare * 1e3:F1} ms)");
+double[] partsTimes = Timing.Interleaved(rounds, withoutParts
+    .Select(v => (Func<double>)(() => Timing.OurStep(backbone, partsLayer, photos[1], 1, warmupSteps, measuredSteps, customize: v.Change)))
+    .Prepend(() => Timing.BareForwardBackward(backbone, partsCanonical, warmupSteps, measuredSteps)).ToArray());
+double partsBare = partsTimes[0];
+double[] withoutTimes = partsTimes[1..];
+for (int k = 0; k < withoutParts.Length; k++)
+    Console.WriteLine($"{partsLayer} {withoutParts[k].Name}: {withoutTimes[k] * 1e3:F1} ms ({withoutTimes[k] / partsBare:F2}× bare {partsBare * 1e3:F1} ms)");
 
 // The opt-in channels-last layout (OnnxExecutionSettings.ChannelsLast): bare forward+backward with and without.
 var layoutRows = new List<(string Layer, double Standard, double ChannelsLast)>();
 foreach (string layer in layers)
 {
     string canonical = backbone.ResolveLayer(layer);
-    var (standard, channelsLast) = Timing.Interleaved(rounds,
+    double[] layoutTimes = Timing.Interleaved(rounds,
         () => Timing.BareForwardBackward(backbone, canonical, warmupSteps, measuredSteps),
         () =>
         {
@@ -102,6 +98,7 @@ foreach (string layer in layers)
             try { return Timing.BareForwardBackward(backbone, canonical, warmupSteps, measuredSteps); }
             finally { backbone.Graph.Settings.ChannelsLast = false; }
         });
+    var (standard, channelsLast) = (layoutTimes[0], layoutTimes[1]);
     layoutRows.Add((layer, standard, channelsLast));
     Console.WriteLine($"{layer,-7} bare {standard * 1e3,7:F1} ms  channels-last {channelsLast * 1e3,7:F1} ms  ({channelsLast / standard:F2}×)");
 }
@@ -110,19 +107,16 @@ foreach (string layer in layers)
 const string batchLayer = "stage2";
 var throughput = new List<(int Batch, double ImagesPerSecond, double BareImagesPerSecond)>();
 var batchImages = batchSizes.Select(b => cat(Enumerable.Range(0, b).Select(i => photos[i % photos.Length]).ToArray(), 0).DetachFromDisposeScope()).ToArray();
-var batchSteps = batchSizes.Select(_ => new List<double>()).ToArray();
 // The bare forward+backward at each batch size is libtorch's own batching gain on this machine: the ceiling for ours.
-var bareBatchSteps = batchSizes.Select(_ => new List<double>()).ToArray();
 string batchCanonical = backbone.ResolveLayer(batchLayer);
-for (int round = 0; round < rounds; round++)
-    for (int k = 0; k < batchSizes.Length; k++)
-    {
-        batchSteps[k].Add(Timing.OurStep(backbone, batchLayer, batchImages[k], batchSizes[k], warmupSteps, measuredSteps));
-        bareBatchSteps[k].Add(Timing.BareForwardBackward(backbone, batchCanonical, warmupSteps, measuredSteps, batchSizes[k]));
-    }
+double[] batchTimes = Timing.Interleaved(rounds, Enumerable.Range(0, batchSizes.Length).SelectMany(k => new Func<double>[]
+{
+    () => Timing.OurStep(backbone, batchLayer, batchImages[k], batchSizes[k], warmupSteps, measuredSteps),
+    () => Timing.BareForwardBackward(backbone, batchCanonical, warmupSteps, measuredSteps, batchSizes[k]),
+}).ToArray());
 for (int k = 0; k < batchSizes.Length; k++)
 {
-    double step = Timing.Median(batchSteps[k]), bareStep = Timing.Median(bareBatchSteps[k]);
+    double step = batchTimes[2 * k], bareStep = batchTimes[2 * k + 1];
     throughput.Add((batchSizes[k], batchSizes[k] / step, batchSizes[k] / bareStep));
     Console.WriteLine($"batch {batchSizes[k]}: {batchSizes[k] / step:F2} images·steps/s at {batchLayer} (bare forward+backward {batchSizes[k] / bareStep:F2})");
 }
@@ -215,7 +209,7 @@ report.AppendLine();
 report.AppendLine("| step | ms | vs bare |");
 report.AppendLine("|---|---|---|");
 for (int k = 0; k < withoutParts.Length; k++)
-    report.AppendLine($"| {withoutParts[k].Name} | {Timing.Median(withoutTimes[k]) * 1e3:F1} | {Timing.Median(withoutTimes[k]) / partsBare:F2}× |");
+    report.AppendLine($"| {withoutParts[k].Name} | {withoutTimes[k] * 1e3:F1} | {withoutTimes[k] / partsBare:F2}× |");
 report.AppendLine();
 report.AppendLine("## Memory and laziness");
 report.AppendLine();

@@ -152,27 +152,14 @@ internal static class Timing
     }
 
     /// <summary>Runs the measurements in turn, <paramref name="rounds"/> times, and returns each one's median.</summary>
-    public static (double A, double B) Interleaved(int rounds, Func<double> a, Func<double> b)
+    /// <summary>Runs the measurements in turn, <paramref name="rounds"/> times, and returns each one's median.</summary>
+    public static double[] Interleaved(int rounds, params Func<double>[] measurements)
     {
-        var (ra, rb) = (new List<double>(), new List<double>());
+        var results = measurements.Select(_ => new List<double>()).ToArray();
         for (int i = 0; i < rounds; i++)
-        {
-            ra.Add(a());
-            rb.Add(b());
-        }
-        return (Median(ra), Median(rb));
-    }
-
-    public static (double A, double B, double C) Interleaved(int rounds, Func<double> a, Func<double> b, Func<double> c)
-    {
-        var (ra, rb, rc) = (new List<double>(), new List<double>(), new List<double>());
-        for (int i = 0; i < rounds; i++)
-        {
-            ra.Add(a());
-            rb.Add(b());
-            rc.Add(c());
-        }
-        return (Median(ra), Median(rb), Median(rc));
+            for (int m = 0; m < measurements.Length; m++)
+                results[m].Add(measurements[m]());
+        return results.Select(Median).ToArray();
     }
 
     public static double Median(List<double> values)

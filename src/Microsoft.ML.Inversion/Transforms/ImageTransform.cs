@@ -18,12 +18,29 @@ public abstract class ImageTransform
     /// <summary>Applies <paramref name="perImage"/> to each image separately and stacks the results.</summary>
     protected static Tensor PerImage(Tensor images, IReadOnlyList<TorchSharp.torch.Generator> generators, Func<Tensor, TorchSharp.torch.Generator, Tensor> perImage)
     {
-        if (generators.Count != images.shape[0])
-            throw new ArgumentException($"Expected one generator per image ({images.shape[0]}); got {generators.Count}.");
+        RequireOneGeneratorPerImage(images, generators);
         var results = new Tensor[generators.Count];
         for (int i = 0; i < results.Length; i++)
             results[i] = perImage(images[i..(i + 1)], generators[i]);
         return results.Length == 1 ? results[0] : cat(results, 0);
+    }
+
+    /// <summary>Throws unless <paramref name="generators"/> has one entry per image of <paramref name="images"/>.</summary>
+    protected static void RequireOneGeneratorPerImage(Tensor images, IReadOnlyList<TorchSharp.torch.Generator> generators)
+    {
+        if (generators.Count != images.shape[0])
+            throw new ArgumentException($"Expected one generator per image ({images.shape[0]}); got {generators.Count}.");
+    }
+
+    /// <summary>
+    /// Throws unless <paramref name="images"/> is a canvas <paramref name="amount"/> − 1 pixels larger than
+    /// <paramref name="height"/>×<paramref name="width"/> (the jitter margin).
+    /// </summary>
+    protected void RequireJitterCanvas(Tensor images, long height, long width, int amount)
+    {
+        long margin = amount - 1;
+        if (images.shape[2] != height + margin || images.shape[3] != width + margin)
+            throw new ArgumentException($"{GetType().Name} expects a canvas of {height + margin}×{width + margin}; got {images.shape[2]}×{images.shape[3]}.");
     }
 
     /// <summary>A uniform integer in [0, count) from <paramref name="generator"/>.</summary>

@@ -15,9 +15,8 @@ public sealed class JitterCrop(long height, long width, int amount, bool random 
     /// <inheritdoc />
     public override Tensor Apply(Tensor images, IReadOnlyList<Generator> generators)
     {
+        RequireJitterCanvas(images, height, width, Amount);
         long margin = Amount - 1;
-        if (images.shape[2] != height + margin || images.shape[3] != width + margin)
-            throw new ArgumentException($"JitterCrop expects a canvas of {height + margin}×{width + margin}; got {images.shape[2]}×{images.shape[3]}.");
         if (margin == 0)
             return images;
         if (!random)

@@ -23,12 +23,9 @@ public sealed class JitterScaleRotate(long height, long width, int amount, doubl
     /// <inheritdoc />
     public override Tensor Apply(Tensor images, IReadOnlyList<Generator> generators)
     {
-        long margin = Amount - 1;
-        long canvasHeight = height + margin, canvasWidth = width + margin;
-        if (images.shape[2] != canvasHeight || images.shape[3] != canvasWidth)
-            throw new ArgumentException($"JitterScaleRotate expects a canvas of {canvasHeight}×{canvasWidth}; got {images.shape[2]}×{images.shape[3]}.");
-        if (generators.Count != images.shape[0])
-            throw new ArgumentException($"Expected one generator per image ({images.shape[0]}); got {generators.Count}.");
+        RequireJitterCanvas(images, height, width, Amount);
+        RequireOneGeneratorPerImage(images, generators);
+        long canvasHeight = images.shape[2], canvasWidth = images.shape[3];
         // In affine_grid's normalised coordinates (align_corners false), output pixel j of a crop starting at
         // column `left` is canvas coordinate (W/Wc)·x + W/Wc + 2·left/Wc − 1, where x is j's coordinate in the
         // crop; the rotation and scaling act on x about the crop's centre.
