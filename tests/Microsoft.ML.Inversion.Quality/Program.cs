@@ -18,7 +18,7 @@ using static TorchSharp.torch;
 //       section of quality.md, kept in quality-handcrafted.json)
 //   ... --visualizations caricature=stage2,maximize=stage3   measures caricatures and activation maximisation
 //       against issue 9's targets (docs/visualization-quality.md)
-// --set changes the settings of every method for experiments: C, tv, alphaweight, alpha, beta, lr, jitter (T), param (pixels|fourier),
+// --set changes the settings of every method for experiments: C, tv, alphaweight, alpha, beta, tvform (isotropic|anisotropic), lr, jitter (T), param (pixels|fourier),
 // optimizer (rms|sgd|adam), scalerotate (on|off); the tuning notes in docs/quality.md give the commands used.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;

@@ -27,6 +27,7 @@ internal static class SettingsOverride
                     "alphaweight" => settings with { AlphaWeight = number() },
                     "alpha" => settings with { Alpha = number() },
                     "beta" => settings with { Beta = number() },
+                    "tvform" when value is "isotropic" or "anisotropic" => settings with { AnisotropicTv = value == "anisotropic" },
                     "lr" => settings with { LearningRate = number() },
                     "jitter" => settings with { JitterAmount = (int)number() },
                     "scalerotate" => settings with { ScaleRotate = value == "on" },
@@ -47,7 +48,7 @@ internal static class SettingsOverride
                             _ => throw new ArgumentException($"--set optimizer= takes rms, sgd or adam; got '{value}'."),
                         },
                     },
-                    _ => throw new ArgumentException($"--set does not know '{key}={value}'; keys: C, tv, alphaweight, alpha, beta, lr, jitter, scalerotate, param, optimizer."),
+                    _ => throw new ArgumentException($"--set does not know '{key}={value}'; keys: C, tv, alphaweight, alpha, beta, tvform (isotropic|anisotropic), lr, jitter, scalerotate, param, optimizer."),
                 };
             }
             return settings;

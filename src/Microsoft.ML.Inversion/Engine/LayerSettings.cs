@@ -23,6 +23,12 @@ public sealed record LayerSettings
     /// <summary>β, the exponent of the total variation (2 smooth, 1 edge-preserving).</summary>
     public double Beta { get; init; } = 2;
 
+    /// <summary>
+    /// Whether the total variation is the anisotropic form (|∂u y|^β + |∂v y|^β, see
+    /// <see cref="Objectives.Objective.AnisotropicTotalVariation"/>) instead of the papers' isotropic one.
+    /// </summary>
+    public bool AnisotropicTv { get; init; }
+
     /// <summary>The bound on each pixel's colour norm after every step, B+/B (2 in IJCV); infinity for none.</summary>
     public double MaxPixelNorm { get; init; } = 2;
 
@@ -83,6 +89,6 @@ public sealed record LayerSettings
     /// <summary>A one-line summary for reports.</summary>
     public string Describe() =>
         $"{ParameterizationName}, {Optimizer} lr {LearningRate:G3}, C {DataWeight:G3}, λα {AlphaWeight:G3} (α {Alpha:G3}), " +
-        $"λTV {TvWeight:G3} (β {Beta:G3}), jitter {JitterAmount}{(ScaleRotate ? " + scale/rotate" : "")}, " +
+        $"λTV {TvWeight:G3} (β {Beta:G3}{(AnisotropicTv ? ", anisotropic" : "")}), jitter {JitterAmount}{(ScaleRotate ? " + scale/rotate" : "")}, " +
         $"{Iterations} it{(RestoreContrast ? ", contrast restored" : "")} ({string.Join(" + ", Schedule.Select(p => $"{p.Iterations}×{p.RateMultiplier:G2}{(p.Jitter ? "" : " no-jitter")}"))})";
 }

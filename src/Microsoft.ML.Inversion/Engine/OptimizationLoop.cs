@@ -143,7 +143,7 @@ internal static class OptimizationLoop
         if (settings.AlphaWeight > 0)
             terms.Add(settings.AlphaWeight * Objective.AlphaNorm(settings.Alpha));
         if (settings.TvWeight > 0)
-            terms.Add(settings.TvWeight * Objective.TotalVariation(settings.Beta));
+            terms.Add(settings.TvWeight * (settings.AnisotropicTv ? Objective.AnisotropicTotalVariation(settings.Beta) : Objective.TotalVariation(settings.Beta)));
         return Objective.Sum(terms);
     }
 

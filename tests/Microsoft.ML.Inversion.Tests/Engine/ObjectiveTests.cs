@@ -1,3 +1,4 @@
+using Microsoft.ML.Inversion.Measures;
 using Microsoft.ML.Inversion.Objectives;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using static TorchSharp.torch;
@@ -50,11 +51,27 @@ public sealed class ObjectiveTests
     }
 
     [TestMethod]
+    public void AnisotropicTotalVariationSumsEachDirectionSeparately()
+    {
+        using var scope = NewDisposeScope();
+        // The same 2×2 channel [[0, 1], [2, 4]]: horizontal differences 1, 2; vertical 2, 3; each scaled by 6.5.
+        Tensor image = zeros(1, 3, 2, 2, dtype: ScalarType.Float64);
+        image[0, 0] = tensor(new double[] { 0, 1, 2, 4 }, [2, 2]);
+        Assert.AreEqual((1 + 2 + 2 + 3) * 6.5 / 4, Objective.AnisotropicTotalVariation(1).Evaluate(Context(image)).item<double>(), 1e-5);
+        // For β = 2 the anisotropic and isotropic forms are the same number.
+        Assert.AreEqual(Objective.TotalVariation(2).Evaluate(Context(image)).item<double>(), Objective.AnisotropicTotalVariation(2).Evaluate(Context(image)).item<double>(), 1e-9);
+        // At β = 1 it is the roughness measure's mean neighbour difference up to the count of pixels and the scale.
+        Tensor noisy = rand([1, 3, 9, 7], ScalarType.Float64, generator: new Generator(4)) * 255;
+        double expected = ImageMeasures.NeighbourDifference(noisy[0]) * (3 * (8 * 7 + 9 * 6)) * 6.5 / (9 * 7);
+        Assert.AreEqual(expected, Objective.AnisotropicTotalVariation(1).Evaluate(Context(noisy)).item<double>(), 1e-6 * expected);
+    }
+
+    [TestMethod]
     public void RegulariserGradientsMatchFiniteDifferences()
     {
         using var scope = NewDisposeScope();
         Tensor image = randn([2, 3, 5, 6], ScalarType.Float64, generator: new Generator(9)).requires_grad_(true);
-        foreach (Objective objective in new[] { Objective.AlphaNorm(6), Objective.TotalVariation(2), Objective.TotalVariation(1), 0.3 * Objective.AlphaNorm(4) + 2 * Objective.TotalVariation(2) })
+        foreach (Objective objective in new[] { Objective.AlphaNorm(6), Objective.TotalVariation(2), Objective.TotalVariation(1), Objective.AnisotropicTotalVariation(1), 0.3 * Objective.AlphaNorm(4) + 2 * Objective.TotalVariation(2) })
         {
             image.grad?.zero_();
             objective.Evaluate(Context(image)).sum().backward();
