@@ -39,15 +39,12 @@ public sealed partial class Objective
     {
         Tensor y = c.Image * VariationRatio;
         long h = y.shape[2], w = y.shape[3];
+        var (horizontal, vertical) = NeighbourDifferences(y);
         if (beta == 2)
-        {
             // Separable: the same value as the padded form below, with fewer kernels forward and backward.
-            Tensor horizontal = (y[.., .., .., 1..] - y[.., .., .., ..(int)(w - 1)]).square().flatten(1).sum([1L]);
-            Tensor vertical = (y[.., .., 1.., ..] - y[.., .., ..(int)(h - 1), ..]).square().flatten(1).sum([1L]);
-            return (horizontal + vertical) / (h * w);
-        }
-        Tensor dx = nn.functional.pad(y[.., .., .., 1..] - y[.., .., .., ..(int)(w - 1)], [0, 1, 0, 0]);
-        Tensor dy = nn.functional.pad(y[.., .., 1.., ..] - y[.., .., ..(int)(h - 1), ..], [0, 0, 0, 1]);
+            return (horizontal.square().flatten(1).sum([1L]) + vertical.square().flatten(1).sum([1L])) / (h * w);
+        Tensor dx = nn.functional.pad(horizontal, [0, 1, 0, 0]);
+        Tensor dy = nn.functional.pad(vertical, [0, 0, 0, 1]);
         Tensor squared = dx.square() + dy.square();
         // (s + ε)^(β/2) keeps the gradient finite where the image is flat and β < 2.
         Tensor v = (squared + 1e-12).pow(beta / 2);
@@ -64,12 +61,18 @@ public sealed partial class Objective
     {
         Tensor y = c.Image * VariationRatio;
         long h = y.shape[2], w = y.shape[3];
+        var (horizontal, vertical) = NeighbourDifferences(y);
         // (d² + ε)^(β/2) keeps the gradient finite where neighbours are equal and β < 2.
         Tensor Penalty(Tensor difference) => (difference.square() + 1e-12).pow(beta / 2).flatten(1).sum([1L]);
-        Tensor horizontal = Penalty(y[.., .., .., 1..] - y[.., .., .., ..(int)(w - 1)]);
-        Tensor vertical = Penalty(y[.., .., 1.., ..] - y[.., .., ..(int)(h - 1), ..]);
-        return (horizontal + vertical) / (h * w);
+        return (Penalty(horizontal) + Penalty(vertical)) / (h * w);
     }, $"TV{beta:G3} anisotropic");
+
+    /// <summary>Differences to the right-hand neighbour [N, C, H, W − 1] and to the one below [N, C, H − 1, W].</summary>
+    private static (Tensor Horizontal, Tensor Vertical) NeighbourDifferences(Tensor y)
+    {
+        long h = y.shape[2], w = y.shape[3];
+        return (y[.., .., .., 1..] - y[.., .., .., ..(int)(w - 1)], y[.., .., 1.., ..] - y[.., .., ..(int)(h - 1), ..]);
+    }
 
     /// <summary>
     /// A wall at the edges of the displayable range: mean over pixels of Σ_c (max(0, y − upper)² + max(0, lower − y)²),

@@ -21,6 +21,8 @@ public sealed class FourierImage : ImageParameterization
     private readonly Tensor _colorMatrix;
     private readonly long _height, _width, _fftHeight, _fftWidth;
 
+    private bool Padded => _fftHeight != _height || _fftWidth != _width;
+
     /// <summary>Creates Fourier parameters for a batch; starts from small noise (or from the setup's images).</summary>
     /// <param name="setup">Size, device, generators, channel order.</param>
     /// <param name="decay">The 1/f^decay spectrum scaling (1 in Lucid).</param>
@@ -90,7 +92,7 @@ public sealed class FourierImage : ImageParameterization
     {
         Tensor coefficients = view_as_complex(_spectrum) * _frequencyScale;
         Tensor decorrelated = fft.irfft2(coefficients, [_fftHeight, _fftWidth], norm: FFTNormType.Ortho);
-        if (_fftHeight != _height || _fftWidth != _width)
+        if (Padded)
             decorrelated = decorrelated[.., .., ..(int)_height, ..(int)_width];
         // Mix colours: image[c] = Σ_k M[c, k] · decorrelated[k] (M in the network's channel order).
         return einsum("ck,nkhw->nchw", _colorMatrix, decorrelated);
@@ -112,20 +114,13 @@ public sealed class FourierImage : ImageParameterization
         using var noGrad = no_grad();
         Tensor decorrelated = einsum("kc,nchw->nkhw", linalg.inv(_colorMatrix), images);
         // Reflected into the larger FFT field, so that the canvas (its top-left corner) is exactly the images.
-        if (_fftHeight != _height || _fftWidth != _width)
+        if (Padded)
             decorrelated = ReflectTo(decorrelated, _fftHeight, _fftWidth);
         Tensor coefficients = fft.rfft2(decorrelated, norm: FFTNormType.Ortho) / _frequencyScale;
         return view_as_real(coefficients);
     }
 
-    private static Tensor ReflectTo(Tensor images, long height, long width)
-    {
-        // Reflection padding needs a margin smaller than the side; larger margins reflect repeatedly.
-        while (images.shape[2] < height || images.shape[3] < width)
-        {
-            long bottom = Math.Min(height - images.shape[2], images.shape[2] - 1), right = Math.Min(width - images.shape[3], images.shape[3] - 1);
-            images = nn.functional.pad(images, [0, right, 0, bottom], PaddingModes.Reflect);
-        }
-        return images;
-    }
+    private static Tensor ReflectTo(Tensor images, long height, long width) =>
+        // One reflection suffices: FftSize(n) is at most the next power of two, so the margin is always below n.
+        nn.functional.pad(images, [0, width - images.shape[3], 0, height - images.shape[2]], PaddingModes.Reflect);
 }
