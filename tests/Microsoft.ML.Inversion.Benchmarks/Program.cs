@@ -22,7 +22,7 @@ using static TorchSharp.torch;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 bool quick = args.Contains("--quick");
 string outFolder = args.SkipWhile(a => a != "--out").Skip(1).FirstOrDefault() ?? "docs";
-string imagesFolder = args.SkipWhile(a => a != "--images-dir").Skip(1).FirstOrDefault() ?? Path.Combine("..", "shared", "images");
+string imagesFolder = args.SkipWhile(a => a != "--images-dir").Skip(1).FirstOrDefault() ?? Path.Combine("tests", "images");
 // This VM's speed varies between runs, so measurements that are compared are interleaved in rounds and each
 // figure is the median of the rounds' medians.
 int measuredSteps = quick ? 4 : 8, warmupSteps = quick ? 1 : 2, rounds = quick ? 2 : 5;

@@ -5,7 +5,7 @@
 # this Linux gets a TorchSharp that loads (the package's buildTransitive native fix) with no manual step.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
-image="$repo/../shared/images/chelsea.png"
+image="$repo/tests/images/chelsea.png"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1

@@ -18,7 +18,7 @@ public sealed class BackboneErrorTests
     [TestMethod]
     public void NonOnnxFileSaysItIsNotAnOnnxModel()
     {
-        string image = TestEnvironment.SharedImage("chelsea.png");
+        string image = TestEnvironment.Photograph("chelsea.png");
         var e = Assert.ThrowsExactly<OnnxImportException>(() => OnnxBackbone.Load(image));
         StringAssert.Contains(e.Message, image);
         StringAssert.Contains(e.Message, "is not an ONNX model");

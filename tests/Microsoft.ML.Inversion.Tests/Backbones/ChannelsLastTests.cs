@@ -13,7 +13,7 @@ public sealed class ChannelsLastTests
     {
         using var scope = NewDisposeScope();
         OnnxBackbone network = BuiltInNetwork.ResNet18;
-        Tensor input = network.Preprocessing.ToNetworkInput(ImageTensors.LoadCentered(TestEnvironment.SharedImage("chelsea.png"), 96, 96));
+        Tensor input = network.Preprocessing.ToNetworkInput(ImageTensors.LoadCentered(TestEnvironment.Photograph("chelsea.png"), 96, 96));
 
         (Tensor Features, Tensor Gradient) Run()
         {

@@ -18,7 +18,7 @@ public sealed class ResNet18ImportTests
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        Tensor rgb = ImageTensors.LoadCentered(TestEnvironment.SharedImage(imageName), 224, 224);
+        Tensor rgb = ImageTensors.LoadCentered(TestEnvironment.Photograph(imageName), 224, 224);
 
         // Preprocessing: ours against ONNX Runtime running ResNetPreprocess.onnx.
         Tensor input = Network.Preprocessing.ToNetworkInput(rgb);

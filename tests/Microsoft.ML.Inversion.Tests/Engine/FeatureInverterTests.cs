@@ -10,7 +10,7 @@ namespace Microsoft.ML.Inversion.Tests.Engine;
 [TestClass]
 public sealed class FeatureInverterTests
 {
-    private static Tensor Crop(string image, int size) => ImageTensors.LoadCentered(TestEnvironment.SharedImage(image), size, size);
+    private static Tensor Crop(string image, int size) => ImageTensors.LoadCentered(TestEnvironment.Photograph(image), size, size);
 
     [TestMethod]
     public void DefaultBeatsNaiveOnStructureAndNaturalnessAtStage1()
@@ -68,7 +68,7 @@ public sealed class FeatureInverterTests
     public void BatchOfThreeEqualsThreeSingles()
     {
         using var scope = NewDisposeScope();
-        Tensor batch = cat(TestEnvironment.SharedImageNames.Select(n => Crop(n, 48)).ToArray(), 0);
+        Tensor batch = cat(TestEnvironment.PhotographNames.Select(n => Crop(n, 48)).ToArray(), 0);
         // Jitter and random transforms stay on: each image draws them from its own generator.
         // 10 steps: batched convolutions round differently in the last float bits, and at stage2's Adam rate the
         // optimisation is chaotic enough to amplify that (measured on these crops: 1e-4 grey levels for 12 steps,

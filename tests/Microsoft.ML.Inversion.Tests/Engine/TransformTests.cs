@@ -11,8 +11,8 @@ public sealed class TransformTests
     private const int Size = 64, Amount = 5;
 
     /// <summary>Three photographs as canvases 4 pixels larger than the image, in units of about 1.</summary>
-    private static Tensor Canvases() => cat(TestEnvironment.SharedImageNames
-        .Select(n => ImageTensors.LoadCentered(TestEnvironment.SharedImage(n), Size + Amount - 1, Size + Amount - 1) / 255f).ToArray(), 0);
+    private static Tensor Canvases() => cat(TestEnvironment.PhotographNames
+        .Select(n => ImageTensors.LoadCentered(TestEnvironment.Photograph(n), Size + Amount - 1, Size + Amount - 1) / 255f).ToArray(), 0);
 
     private static Generator[] Generators(int count, int seed = 11) =>
         Enumerable.Range(0, count).Select(i => new Generator((ulong)(seed + i))).ToArray();

@@ -19,11 +19,11 @@ public sealed class VisualizationTests
 
         using var result = maximizer.Maximize(channels, 96, 96);
 
-        Tensor photos = cat(TestEnvironment.SharedImageNames.Select(n => ImageTensors.LoadCentered(TestEnvironment.SharedImage(n), 96, 96)).ToArray(), 0);
+        Tensor photos = cat(TestEnvironment.PhotographNames.Select(n => ImageTensors.LoadCentered(TestEnvironment.Photograph(n), 96, 96)).ToArray(), 0);
         Tensor activations;
         using (no_grad())
             activations = BuiltInNetwork.ResNet18.Featurize(photos, "stage2").mean([0L, 2L, 3L]);
-        double photoRoughness = TestEnvironment.SharedImageNames.Average(n => ImageMeasures.NeighbourDifference(ImageTensors.LoadCentered(TestEnvironment.SharedImage(n), 96, 96)));
+        double photoRoughness = TestEnvironment.PhotographNames.Average(n => ImageMeasures.NeighbourDifference(ImageTensors.LoadCentered(TestEnvironment.Photograph(n), 96, 96)));
         for (int i = 0; i < channels.Length; i++)
         {
             double onPhotos = activations[channels[i]].item<float>();
@@ -63,7 +63,7 @@ public sealed class VisualizationTests
     public void CaricaturesAmplifyWhatTheLayerSees()
     {
         using var scope = NewDisposeScope();
-        Tensor photo = ImageTensors.LoadCentered(TestEnvironment.SharedImage("chelsea.png"), 96, 96);
+        Tensor photo = ImageTensors.LoadCentered(TestEnvironment.Photograph("chelsea.png"), 96, 96);
         var caricaturist = new Caricaturist(BuiltInNetwork.ResNet18, "stage2", new InversionOptions { Iterations = 80 });
 
         using var result = caricaturist.Caricature(photo);

@@ -2,7 +2,7 @@ using System.Reflection;
 
 namespace Microsoft.ML.Inversion.Tests;
 
-/// <summary>Paths the tests need: the repository, the shared test images and the NuGet package cache.</summary>
+/// <summary>Paths the tests need: the repository, its test photographs and the NuGet package cache.</summary>
 internal static class TestEnvironment
 {
     private static string Metadata(string key) =>
@@ -14,16 +14,16 @@ internal static class TestEnvironment
 
     public static string NuGetPackageRoot => Metadata("NuGetPackageRoot");
 
-    /// <summary>The licensed photographs in ../shared/images beside the repository.</summary>
-    public static string SharedImage(string name)
+    /// <summary>A licensed photograph in the repository's tests/images (licences in its README).</summary>
+    public static string Photograph(string name)
     {
-        string path = Path.GetFullPath(Path.Combine(RepositoryRoot, "..", "shared", "images", name));
+        string path = Path.GetFullPath(Path.Combine(RepositoryRoot, "tests", "images", name));
         if (!File.Exists(path))
-            throw new FileNotFoundException($"Test image '{name}' not found at {path}; the shared/ folder must sit beside the repository.", path);
+            throw new FileNotFoundException($"Test image '{name}' not found at {path}; it belongs in the repository's tests/images folder.", path);
         return path;
     }
 
-    public static readonly string[] SharedImageNames = ["astronaut.png", "chelsea.png", "coffee.png"];
+    public static readonly string[] PhotographNames = ["astronaut.png", "chelsea.png", "coffee.png"];
 
     /// <summary>A fresh folder under the test run's temporary directory.</summary>
     public static string NewTempFolder()

@@ -40,7 +40,7 @@ public sealed class ImageInversionTransformTests
         var rows = context.Data.CreateEnumerable<OutputWithPath>(output, reuseRowObject: false).ToArray();
 
         Assert.HasCount(3, rows);
-        CollectionAssert.AreEqual(TestEnvironment.SharedImageNames, rows.Select(r => r.Label).ToArray(), "pass-through column changed");
+        CollectionAssert.AreEqual(TestEnvironment.PhotographNames, rows.Select(r => r.Label).ToArray(), "pass-through column changed");
         foreach (var row in rows)
         {
             Assert.IsNotNull(row.Reconstruction);

@@ -10,18 +10,18 @@ internal static class MLNetTestData
     public static MLImage Photo(string name, int size)
     {
         using var scope = NewDisposeScope();
-        return ImageTensors.ToMLImage(ImageTensors.LoadCentered(TestEnvironment.SharedImage(name), size, size));
+        return ImageTensors.ToMLImage(ImageTensors.LoadCentered(TestEnvironment.Photograph(name), size, size));
     }
 
     public static IDataView Rows(MLContext context, params ImageRow[] rows) => context.Data.LoadFromEnumerable(rows);
 
     public static IDataView Photos(MLContext context, int size, int count) =>
         Rows(context, Enumerable.Range(0, count)
-            .Select(i => new ImageRow { Image = Photo(TestEnvironment.SharedImageNames[i % 3], size), Name = $"row{i}" }).ToArray());
+            .Select(i => new ImageRow { Image = Photo(TestEnvironment.PhotographNames[i % 3], size), Name = $"row{i}" }).ToArray());
 
     /// <summary>A text file listing the shared photographs, for LoadImages pipelines.</summary>
     public static IDataView ImagePaths(MLContext context) =>
-        context.Data.LoadFromEnumerable(TestEnvironment.SharedImageNames.Select(n => new PathRow { Path = TestEnvironment.SharedImage(n), Label = n }));
+        context.Data.LoadFromEnumerable(TestEnvironment.PhotographNames.Select(n => new PathRow { Path = TestEnvironment.Photograph(n), Label = n }));
 
     public sealed class PathRow
     {

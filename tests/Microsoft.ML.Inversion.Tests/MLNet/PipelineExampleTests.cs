@@ -10,12 +10,12 @@ public sealed class PipelineExampleTests
     public void TheDocumentedPipelineRunsAndWritesOneImagePerInput()
     {
         string output = TestEnvironment.NewTempFolder();
-        string images = Path.GetDirectoryName(TestEnvironment.SharedImage("coffee.png"))!;
+        string images = Path.GetDirectoryName(TestEnvironment.Photograph("coffee.png"))!;
 
         var rows = PipelineExample.Run(images, output, layer: "conv1", iterations: 3);
 
         Assert.HasCount(3, rows);
-        foreach (string name in TestEnvironment.SharedImageNames)
+        foreach (string name in TestEnvironment.PhotographNames)
         {
             string file = Path.Combine(output, Path.GetFileNameWithoutExtension(name) + "-conv1.png");
             Assert.IsTrue(File.Exists(file), file);

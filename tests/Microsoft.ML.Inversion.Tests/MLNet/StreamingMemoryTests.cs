@@ -12,7 +12,7 @@ public sealed class StreamingMemoryTests
     public void MemoryStaysFlatOverTwoHundredRows()
     {
         var context = new MLContext();
-        MLImage[] photos = TestEnvironment.SharedImageNames.Select(n => MLNetTestData.Photo(n, 32)).ToArray();
+        MLImage[] photos = TestEnvironment.PhotographNames.Select(n => MLNetTestData.Photo(n, 32)).ToArray();
         IDataView data = context.Data.LoadFromEnumerable(Enumerable.Range(0, 200).Select(i => new ImageRow { Image = photos[i % 3], Name = $"row{i}" }));
         var options = new ImageInversionOptions
         {

@@ -38,7 +38,7 @@ public sealed class VisualizationStepTests
             Assert.IsNotNull(rows[i].Caricature);
             using var scope = NewDisposeScope();
             Tensor caricature = ImageTensors.FromMLImage(rows[i].Caricature!);
-            Tensor original = ImageTensors.LoadCentered(TestEnvironment.SharedImage(TestEnvironment.SharedImageNames[i]), 64, 64);
+            Tensor original = ImageTensors.LoadCentered(TestEnvironment.Photograph(TestEnvironment.PhotographNames[i]), 64, 64);
             // The score is ⟨Φ(x),Φ0⟩/‖Φ0‖²: measure it again on the 8-bit output image.
             double measured;
             using (no_grad())
@@ -87,7 +87,7 @@ public sealed class VisualizationStepTests
 
         CollectionAssert.AreEqual(new[] { "a", "b", "c" }, rows.Select(r => r.Name).ToArray());
         using var scope = NewDisposeScope();
-        Tensor photos = cat(TestEnvironment.SharedImageNames.Select(n => ImageTensors.LoadCentered(TestEnvironment.SharedImage(n), 64, 64)).ToArray(), 0);
+        Tensor photos = cat(TestEnvironment.PhotographNames.Select(n => ImageTensors.LoadCentered(TestEnvironment.Photograph(n), 64, 64)).ToArray(), 0);
         string[] layers = ["stage2", "stage1", "stage2"];
         int[] channels = [3, 5, 42];
         for (int i = 0; i < rows.Length; i++)

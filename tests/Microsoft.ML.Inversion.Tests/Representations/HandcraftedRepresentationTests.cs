@@ -14,7 +14,7 @@ public sealed class HandcraftedRepresentationTests
     private static Tensor Photograph(string name, int height, int width, ScalarType type = ScalarType.Float64)
     {
         using var hog = HandcraftedBackbone.Hog();
-        return hog.Preprocessing.ToNetworkInput(ImageTensors.LoadCentered(TestEnvironment.SharedImage(name), height, width)).to_type(type);
+        return hog.Preprocessing.ToNetworkInput(ImageTensors.LoadCentered(TestEnvironment.Photograph(name), height, width)).to_type(type);
     }
 
     private static double[,,] ToArray3(Tensor image)
@@ -155,7 +155,7 @@ public sealed class HandcraftedRepresentationTests
         using var scope = NewDisposeScope();
         using var representation = HandcraftedBackbone.FromName(name);
         string layer = representation.DescribeLayers(128, 128)[0].Name;
-        Tensor photo = ImageTensors.LoadCentered(TestEnvironment.SharedImage("chelsea.png"), 128, 128);
+        Tensor photo = ImageTensors.LoadCentered(TestEnvironment.Photograph("chelsea.png"), 128, 128);
 
         // The presets' own schedules (800 and 350 steps) at half the quality table's size.
         using var ours = new FeatureInverter(representation, layer).InvertImages(photo);
