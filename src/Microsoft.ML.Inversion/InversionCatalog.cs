@@ -19,7 +19,7 @@ public static class InversionCatalog
     /// <param name="preset">default, ijcv2016, cvpr2015 or naive.</param>
     public static ImageInversionEstimator InvertImageRepresentation(this TransformsCatalog catalog, string outputColumnName,
         string? inputColumnName = null, string layer = ImageInversionOptions.Defaults.Layer, BackboneReference? backbone = null,
-        int? iterations = null, string preset = ImageInversionOptions.Defaults.Preset) =>
+        int? iterations = null, string preset = RowStepOptions.Defaults.Preset) =>
         new(GetContext(catalog), new ImageInversionOptions
         {
             OutputColumnName = outputColumnName,
@@ -44,7 +44,7 @@ public static class InversionCatalog
     /// <param name="imageHeight">The height the features were computed at; null for the backbone's input height.</param>
     /// <param name="iterations">Optimisation steps per row; null for the preset's.</param>
     public static ImageInversionEstimator InvertFeatures(this TransformsCatalog catalog, string outputColumnName,
-        string featuresColumnName, string layer = "pool5", BackboneReference? backbone = null, int? imageWidth = null, int? imageHeight = null,
+        string featuresColumnName, string layer = ImageInversionOptions.Defaults.FeatureLayer, BackboneReference? backbone = null, int? imageWidth = null, int? imageHeight = null,
         int? iterations = null) =>
         new(GetContext(catalog), new ImageInversionOptions
         {
@@ -63,7 +63,7 @@ public static class InversionCatalog
 
     /// <summary>
     /// Caricatures each row's image (IJCV 2016): starting from the image, what <paramref name="layer"/> sees in it
-    /// is amplified by maximising ⟨Φ(x), Φ0⟩/‖Φ0‖² under the regularisers. <paramref name="scoreColumnName"/>,
+    /// is amplified by maximising ⟨Φ(x), Φ0⟩/‖Φ0‖² under the regularisers. <paramref name="amplificationColumnName"/>,
     /// if given, receives that ratio (1 for the image itself).
     /// </summary>
     /// <param name="catalog">The transforms catalog.</param>
@@ -72,20 +72,23 @@ public static class InversionCatalog
     /// <param name="layer">The layer whose view is amplified.</param>
     /// <param name="backbone">The network; null for the built-in ImageNet ResNet18.</param>
     /// <param name="iterations">Optimisation steps per row; null for the preset's.</param>
-    /// <param name="scoreColumnName">An optional <c>float</c> column for ⟨Φ(x), Φ0⟩/‖Φ0‖².</param>
-    public static ImageInversionEstimator CaricatureImages(this TransformsCatalog catalog, string outputColumnName,
-        string? inputColumnName = null, string layer = "stage2", BackboneReference? backbone = null, int? iterations = null,
-        string? scoreColumnName = null) =>
-        new(GetContext(catalog), new ImageInversionOptions
+    /// <param name="amplificationColumnName">An optional <c>float</c> column for ⟨Φ(x), Φ0⟩/‖Φ0‖².</param>
+    public static CaricatureEstimator CaricatureImages(this TransformsCatalog catalog, string outputColumnName,
+        string? inputColumnName = null, string layer = CaricatureOptions.Defaults.Layer, BackboneReference? backbone = null, int? iterations = null,
+        string? amplificationColumnName = null) =>
+        new(GetContext(catalog), new CaricatureOptions
         {
-            Task = ImageInversionTask.Caricature,
             OutputColumnName = outputColumnName,
             InputColumnName = inputColumnName,
             Layer = layer,
             Backbone = backbone ?? BackboneReference.BuiltInResNet18,
             Iterations = iterations,
-            FeatureErrorColumnName = scoreColumnName,
+            AmplificationColumnName = amplificationColumnName,
         });
+
+    /// <summary>The caricature step with every option (see <see cref="CaricatureOptions"/>).</summary>
+    public static CaricatureEstimator CaricatureImages(this TransformsCatalog catalog, CaricatureOptions options) =>
+        new(GetContext(catalog), options);
 
     /// <summary>
     /// Activation maximisation (IJCV 2016): for each row, the image that maximises the mean activation of the
@@ -117,23 +120,17 @@ public static class InversionCatalog
     public static ActivationMaximizationEstimator MaximizeActivations(this TransformsCatalog catalog, ActivationMaximizationOptions options) =>
         new(GetContext(catalog), options);
 
-    /// <summary>Loads an activation-maximisation step saved with <see cref="ActivationMaximizationTransformer.SaveTo"/>.</summary>
+    /// <summary>Loads an activation-maximisation step saved with <see cref="RowStepTransformer{TOptions}.SaveTo"/>.</summary>
     public static ActivationMaximizationTransformer LoadActivationMaximization(this TransformsCatalog catalog, string path) =>
         ActivationMaximizationTransformer.Load(GetContext(catalog), path);
 
-    /// <summary>Loads an inversion step saved with <see cref="ImageInversionTransformer.SaveTo"/>.</summary>
+    /// <summary>Loads a caricature step saved with <see cref="RowStepTransformer{TOptions}.SaveTo"/>.</summary>
+    public static CaricatureTransformer LoadCaricature(this TransformsCatalog catalog, string path) =>
+        CaricatureTransformer.Load(GetContext(catalog), path);
+
+    /// <summary>Loads an inversion step saved with <see cref="RowStepTransformer{TOptions}.SaveTo"/>.</summary>
     public static ImageInversionTransformer LoadImageInversion(this TransformsCatalog catalog, string path) =>
         ImageInversionTransformer.Load(GetContext(catalog), path);
 
-    // TransformsCatalog keeps its environment behind an internal interface; ML.NET's own catalog extensions reach it
-    // through that interface, which a library outside ML.NET cannot name, so it is read by reflection.
-    private static IHostEnvironment GetContext(TransformsCatalog catalog)
-    {
-        ArgumentNullException.ThrowIfNull(catalog);
-        const System.Reflection.BindingFlags flags = System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic;
-        object? environment = typeof(TransformsCatalog).GetProperties(flags).FirstOrDefault(p => p.Name.EndsWith("Environment", StringComparison.Ordinal))?.GetValue(catalog)
-            ?? typeof(TransformsCatalog).GetField("_env", flags)?.GetValue(catalog);
-        return environment as IHostEnvironment
-            ?? throw new InvalidOperationException("Cannot reach this TransformsCatalog's ML.NET environment; create the estimator with new ImageInversionEstimator(mlContext, options) or new ActivationMaximizationEstimator(mlContext, options).");
-    }
+    private static IHostEnvironment GetContext(TransformsCatalog catalog) => MLNetInternals.EnvironmentOf(catalog);
 }

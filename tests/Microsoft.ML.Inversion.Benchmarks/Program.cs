@@ -10,6 +10,7 @@ using Microsoft.ML.Inversion.Imaging;
 using Microsoft.ML.Inversion.Measurements;
 using Microsoft.ML.Inversion.MLNet;
 using Microsoft.ML.Inversion.Parameterizations;
+using Microsoft.ML.Inversion.Transforms;
 using static TorchSharp.torch;
 
 // Speed and memory of Inversion.ML against the machine's limits, in one run (issue 8).
@@ -70,11 +71,11 @@ const string partsLayer = "stage2";
 var withoutParts = new (string Name, Func<LayerSettings, LayerSettings>? Change)[]
 {
     ("default preset", null),
-    ("without scale/rotate", s => s with { ScaleRotate = false }),
-    ("pixels instead of the Fourier image", s => s with { Parameterization = PixelImage.Factory, ParameterizationName = "pixels" }),
-    ("without the α-norm and TV", s => s with { AlphaWeight = 0, TvWeight = 0 }),
+    ("without scale/rotate", s => s with { Transforms = TransformFactory.Jitter }),
+    ("pixels instead of the Fourier image", s => s with { Parameterization = PixelImage.Factory }),
+    ("without the α-norm and TV", s => s with { Regularizers = [] }),
     ("bare loop: pixels, no jitter, no transforms, no priors", s => s with
-        { Parameterization = PixelImage.Factory, ParameterizationName = "pixels", ScaleRotate = false, JitterAmount = 1, AlphaWeight = 0, TvWeight = 0 }),
+        { Parameterization = PixelImage.Factory, Transforms = TransformFactory.Jitter, JitterAmount = 1, Regularizers = [] }),
 };
 string partsCanonical = backbone.ResolveLayer(partsLayer);
 double[] partsTimes = Timing.Interleaved(rounds, withoutParts
@@ -85,19 +86,14 @@ double[] withoutTimes = partsTimes[1..];
 for (int k = 0; k < withoutParts.Length; k++)
     Console.WriteLine($"{partsLayer} {withoutParts[k].Name}: {withoutTimes[k] * 1e3:F1} ms ({withoutTimes[k] / partsBare:F2}× bare {partsBare * 1e3:F1} ms)");
 
-// The opt-in channels-last layout (OnnxExecutionSettings.ChannelsLast): bare forward+backward with and without.
+// The opt-in channels-last layout (ExecutionSettings.ChannelsLast): bare forward+backward with and without.
 var layoutRows = new List<(string Layer, double Standard, double ChannelsLast)>();
 foreach (string layer in layers)
 {
     string canonical = backbone.ResolveLayer(layer);
     double[] layoutTimes = Timing.Interleaved(rounds,
         () => Timing.BareForwardBackward(backbone, canonical, warmupSteps, measuredSteps),
-        () =>
-        {
-            backbone.Graph.Settings.ChannelsLast = true;
-            try { return Timing.BareForwardBackward(backbone, canonical, warmupSteps, measuredSteps); }
-            finally { backbone.Graph.Settings.ChannelsLast = false; }
-        });
+        () => Timing.BareForwardBackward(backbone, canonical, warmupSteps, measuredSteps, execution: new ExecutionSettings { ChannelsLast = true }));
     var (standard, channelsLast) = (layoutTimes[0], layoutTimes[1]);
     layoutRows.Add((layer, standard, channelsLast));
     Console.WriteLine($"{layer,-7} bare {standard * 1e3,7:F1} ms  channels-last {channelsLast * 1e3,7:F1} ms  ({channelsLast / standard:F2}×)");
@@ -177,7 +173,7 @@ foreach (var r in stepRows)
 report.AppendLine();
 report.AppendLine("## Channels-last layout (opt-in)");
 report.AppendLine();
-report.AppendLine("`OnnxBackbone.Graph.Settings.ChannelsLast = true` lays the input out channels-last so oneDNN keeps NHWC through the network (off by default). Bare forward+backward, batch 1:");
+report.AppendLine("`ExecutionSettings { ChannelsLast = true }` (per call, e.g. `InversionOptions.Execution`) lays the input out channels-last so oneDNN keeps NHWC through the network (off by default). Bare forward+backward, batch 1:");
 report.AppendLine();
 report.AppendLine("| layer | default layout (ms) | channels-last (ms) | ratio |");
 report.AppendLine("|---|---|---|---|");
@@ -191,7 +187,7 @@ report.AppendLine("|---|---|---|---|---|");
 foreach (var t in throughput)
     report.AppendLine($"| {t.Batch} | {t.ImagesPerSecond:F2} | {t.ImagesPerSecond / throughput[0].ImagesPerSecond:F2}× | {t.BareImagesPerSecond:F2} | {t.BareImagesPerSecond / throughput[0].BareImagesPerSecond:F2}× |");
 report.AppendLine();
-report.AppendLine($"The transform's default batch size is {ImageInversionOptions.Defaults.BatchSize}.");
+report.AppendLine($"The transform's default batch size is {RowStepOptions.Defaults.BatchSize}.");
 report.AppendLine();
 report.AppendLine("## Where a default-preset step's time goes besides the network");
 report.AppendLine();

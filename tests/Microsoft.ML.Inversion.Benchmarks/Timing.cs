@@ -31,13 +31,13 @@ internal static class Timing
     }
 
     /// <summary>Median seconds of TorchSharp running the truncated network forward and backward to its input (one batch).</summary>
-    public static double BareForwardBackward(Backbone backbone, string layer, int warmup, int measured, int batch = 1)
+    public static double BareForwardBackward(Backbone backbone, string layer, int warmup, int measured, int batch = 1, ExecutionSettings? execution = null)
     {
         using var outer = NewDisposeScope();
         var x = randn(batch, 3, 224, 224).requires_grad_(true);
         return MedianSeconds(warmup, measured, () =>
         {
-            backbone.Forward(x, layer).sum().backward();
+            backbone.Forward(x, layer, execution).sum().backward();
             x.grad!.zero_();
         });
     }

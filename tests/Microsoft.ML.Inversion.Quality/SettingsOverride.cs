@@ -1,6 +1,9 @@
 using System.Globalization;
 using Microsoft.ML.Inversion.Engine;
+using Microsoft.ML.Inversion.Optimizers;
 using Microsoft.ML.Inversion.Parameterizations;
+using Microsoft.ML.Inversion.Regularizers;
+using Microsoft.ML.Inversion.Transforms;
 
 namespace Microsoft.ML.Inversion.Quality;
 
@@ -23,28 +26,27 @@ internal static class SettingsOverride
                 settings = key switch
                 {
                     "c" => settings with { DataWeight = number() },
-                    "tv" => settings with { TvWeight = number() },
-                    "alphaweight" => settings with { AlphaWeight = number() },
-                    "alpha" => settings with { Alpha = number() },
-                    "beta" => settings with { Beta = number() },
-                    "tvform" when value is "isotropic" or "anisotropic" => settings with { AnisotropicTv = value == "anisotropic" },
+                    "tv" => settings.WithRegularizer<TotalVariationPrior>(p => p with { Weight = number() }, new(0)),
+                    "beta" => settings.WithRegularizer<TotalVariationPrior>(p => p with { Beta = number() }, new(0)),
+                    "tvform" when value is "isotropic" or "anisotropic" => settings.WithRegularizer<TotalVariationPrior>(p => p with { Anisotropic = value == "anisotropic" }, new(0)),
+                    "alphaweight" => settings.WithRegularizer<AlphaNormPrior>(p => p with { Weight = number() }, new(0)),
+                    "alpha" => settings.WithRegularizer<AlphaNormPrior>(p => p with { Alpha = number() }, new(0)),
                     "lr" => settings with { LearningRate = number() },
                     "jitter" => settings with { JitterAmount = (int)number() },
-                    "scalerotate" => settings with { ScaleRotate = value == "on" },
-                    "param" when value == "pixels" => settings with { Parameterization = PixelImage.Factory, ParameterizationName = "pixels" },
-                    "param" when value == "fourier" => settings with { Parameterization = FourierImage.Factory, ParameterizationName = "fourier" },
+                    "scalerotate" => settings with { Transforms = value == "on" ? TransformFactory.JitterScaleRotate : TransformFactory.Jitter },
+                    "param" when value == "pixels" => settings with { Parameterization = PixelImage.Factory },
+                    "param" when value == "fourier" => settings with { Parameterization = FourierImage.Factory },
                     "param" when value.StartsWith("lowres", StringComparison.Ordinal) => settings with
                     {
                         Parameterization = LowResolutionOffset.Factory(int.Parse(value["lowres".Length..], CultureInfo.InvariantCulture)),
-                        ParameterizationName = value,
                     },
                     "optimizer" => settings with
                     {
                         Optimizer = value switch
                         {
-                            "rms" => OptimizerKind.MomentumRms,
-                            "sgd" => OptimizerKind.MomentumSgd,
-                            "adam" => OptimizerKind.Adam,
+                            "rms" => OptimizerFactory.MomentumRms(),
+                            "sgd" => OptimizerFactory.MomentumSgd(),
+                            "adam" => OptimizerFactory.Adam,
                             _ => throw new ArgumentException($"--set optimizer= takes rms, sgd or adam; got '{value}'."),
                         },
                     },

@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.ML.Inversion.Backbones;
 using Microsoft.ML.Inversion.Engine;
+using Microsoft.ML.Inversion.Engine.Tasks;
 using Microsoft.ML.Inversion.Imaging;
 using Microsoft.ML.Inversion.Measurements;
 using Microsoft.ML.Inversion.Measures;
@@ -121,7 +122,7 @@ internal static class VisualizationQuality
             }
             onPhotos.Dispose();
             md.AppendLine();
-            md.AppendLine($"{met} of {DefaultChannels.Length} channels meet the target. Settings: {result.Settings.Describe()} (activation weight {ActivationMaximizer.DefaultWeight}); " +
+            md.AppendLine($"{met} of {DefaultChannels.Length} channels meet the target. Settings: {result.Settings.Describe()} (activation weight {MaximizationTask.DefaultWeight}); " +
                           $"{result.Seconds / DefaultChannels.Length:F1} s per image.");
             md.AppendLine();
             string sheet = $"maximize-{maximizeLayer}.png";

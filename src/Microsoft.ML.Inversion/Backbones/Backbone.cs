@@ -64,7 +64,11 @@ public abstract class Backbone : IDisposable
     protected abstract IReadOnlyList<(string Name, string Operator)> LayerNames { get; }
 
     /// <summary>Runs the network on network input up to the given canonical layers and returns their outputs.</summary>
-    protected abstract Tensor[] ForwardCore(Tensor networkInput, IReadOnlyList<string> layers);
+    /// <param name="networkInput">Network input [N, 3, H, W], already laid out as <paramref name="execution"/> asks.</param>
+    /// <param name="layers">Canonical layer names.</param>
+    /// <param name="execution">This call's settings; <see cref="ExecutionSettings.ReluLeak"/> is non-zero only where
+    /// <see cref="SupportsReluLeak"/> is true.</param>
+    protected abstract Tensor[] ForwardCore(Tensor networkInput, IReadOnlyList<string> layers, ExecutionSettings execution);
 
     /// <summary>Other names a subclass accepts for a layer (e.g. ONNX node names); null when none.</summary>
     protected virtual string? ResolveExtra(string name) => null;
@@ -100,7 +104,7 @@ public abstract class Backbone : IDisposable
             using var scope = NewDisposeScope();
             using var input = zeros(1, 3, size.Item1, size.Item2, device: Device);
             var names = LayerNames;
-            Tensor[] outputs = ForwardCore(input, names.Select(n => n.Name).ToArray());
+            Tensor[] outputs = ForwardCore(input, names.Select(n => n.Name).ToArray(), ExecutionSettings.Default);
             var aliasesOf = _aliases.GroupBy(a => a.Value).ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(a => a.Key).ToArray());
             return names.Select((n, i) => new BackboneLayer(n.Name, n.Operator, outputs[i].shape[1..],
                 aliasesOf.TryGetValue(n.Name, out var a) ? a : [])).ToArray();
@@ -123,7 +127,7 @@ public abstract class Backbone : IDisposable
             using var input = zeros(1, 3, key.Item2, key.Item3, device: Device);
             try
             {
-                return ForwardCore(input, [key.Item1])[0].shape[1..];
+                return ForwardCore(input, [key.Item1], ExecutionSettings.Default)[0].shape[1..];
             }
             catch (Exception e) when (e is InvalidOperationException or ArgumentException or System.Runtime.InteropServices.ExternalException)
             {
@@ -138,14 +142,23 @@ public abstract class Backbone : IDisposable
     /// The output of <paramref name="layer"/> for network input [N, 3, H, W]; nothing after that layer is
     /// computed. Differentiable with respect to the input.
     /// </summary>
-    public Tensor Forward(Tensor networkInput, string layer) => Forward(networkInput, [layer])[0];
+    /// <param name="networkInput">Network input [N, 3, H, W].</param>
+    /// <param name="layer">A layer name or alias.</param>
+    /// <param name="execution">How this call runs; default the network as trained.</param>
+    public Tensor Forward(Tensor networkInput, string layer, ExecutionSettings? execution = null) => Forward(networkInput, [layer], execution)[0];
 
     /// <summary>The outputs of several layers in one pass.</summary>
-    public Tensor[] Forward(Tensor networkInput, IReadOnlyList<string> layers)
+    /// <exception cref="NotSupportedException">A ReLU leak is asked of a backbone that cannot make its ReLUs leaky.</exception>
+    public Tensor[] Forward(Tensor networkInput, IReadOnlyList<string> layers, ExecutionSettings? execution = null)
     {
         if (networkInput.dim() != 4 || networkInput.shape[1] != 3)
             throw new ArgumentException($"Backbone '{Name}' expects network input [N, 3, H, W]; got [{string.Join(", ", networkInput.shape)}].", nameof(networkInput));
-        return ForwardCore(networkInput, layers.Select(ResolveLayer).ToArray());
+        execution ??= ExecutionSettings.Default;
+        if (execution.ReluLeak != 0 && !SupportsReluLeak)
+            throw new NotSupportedException($"Backbone '{Name}' cannot make its ReLUs leaky (ExecutionSettings.ReluLeak = {execution.ReluLeak}).");
+        if (execution.ChannelsLast)
+            networkInput = networkInput.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
+        return ForwardCore(networkInput, layers.Select(ResolveLayer).ToArray(), execution);
     }
 
     /// <summary>The output of <paramref name="layer"/> for RGB 0–255 images [N, 3, H, W] (preprocessing applied).</summary>
@@ -162,24 +175,10 @@ public abstract class Backbone : IDisposable
     public virtual bool IsHandcrafted => false;
 
     /// <summary>
-    /// Whether <see cref="ReluLeak"/> can be set: true for imported ONNX graphs, false for TorchSharp modules.
+    /// Whether a call may ask for <see cref="ExecutionSettings.ReluLeak"/>: true for imported ONNX graphs, false for
+    /// TorchSharp modules and hand-crafted representations.
     /// </summary>
     public virtual bool SupportsReluLeak => false;
-
-    /// <summary>
-    /// The slope ReLUs use for negative inputs while this is positive (0: the network as trained). Activation
-    /// maximisation sets it to 0.05 while optimising, as the IJCV paper does.
-    /// </summary>
-    /// <exception cref="NotSupportedException">Setting a non-zero value where <see cref="SupportsReluLeak"/> is false.</exception>
-    public virtual double ReluLeak
-    {
-        get => 0;
-        set
-        {
-            if (value != 0)
-                throw new NotSupportedException($"Backbone '{Name}' cannot make its ReLUs leaky.");
-        }
-    }
 
     /// <summary>Releases the network and the preprocessing tensors.</summary>
     protected virtual void Dispose(bool disposing)

@@ -45,7 +45,7 @@ public sealed class OnnxBackbone : Backbone
         var graph = OnnxGraphModule.Load(path, new OnnxImportOptions { Device = device, FloatType = floatType });
         graph.eval();
         preprocessing ??= ImagePreprocessing.ImageNet();
-        var (height, width) = graph.InputShape is [_, _, > 0 and var h, > 0 and var w] ? ((int)h, (int)w) : (224, 224);
+        var (height, width) = InputSizeOf(graph.InputShape);
         var backbone = new OnnxBackbone(graph, Path.GetFileNameWithoutExtension(path), preprocessing, height, width, device, aliases,
             typicalPixelNorm ?? EstimatePixelNorm(preprocessing));
         foreach (var (alias, target) in backbone.Aliases)
@@ -58,6 +58,35 @@ public sealed class OnnxBackbone : Backbone
         return backbone;
     }
 
+    /// <summary>
+    /// The input size an ONNX file declares (224×224 where it leaves the size open), read without importing the
+    /// graph's weights.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="OnnxImportException">The file is not ONNX.</exception>
+    public static (int Height, int Width) ReadInputSize(string path)
+    {
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"ONNX file '{path}' does not exist.", path);
+        global::Onnx.ModelProto model;
+        try
+        {
+            using var stream = File.OpenRead(path);
+            model = global::Onnx.ModelProto.Parser.ParseFrom(stream);
+        }
+        catch (Google.Protobuf.InvalidProtocolBufferException e)
+        {
+            throw new OnnxImportException($"'{path}' is not an ONNX model: it does not parse as an ONNX protobuf ({e.Message}).", e);
+        }
+        var initializers = model.Graph?.Initializer.Select(i => i.Name).ToHashSet() ?? [];
+        var input = model.Graph?.Input.FirstOrDefault(i => !initializers.Contains(i.Name));
+        long[] dims = input?.Type?.TensorType?.Shape?.Dim.Select(d => d.DimValue > 0 ? d.DimValue : -1).ToArray() ?? [];
+        return InputSizeOf(dims);
+    }
+
+    private static (int Height, int Width) InputSizeOf(IReadOnlyList<long> shape) =>
+        shape is [_, _, > 0 and var h, > 0 and var w] ? ((int)h, (int)w) : (224, 224);
+
     /// <inheritdoc />
     protected override IReadOnlyList<(string Name, string Operator)> LayerNames => _layers;
 
@@ -65,18 +94,11 @@ public sealed class OnnxBackbone : Backbone
     public override bool SupportsReluLeak => true;
 
     /// <inheritdoc />
-    public override double ReluLeak
-    {
-        get => Graph.Settings.ReluLeak;
-        set => Graph.Settings.ReluLeak = value;
-    }
-
-    /// <inheritdoc />
     protected override string? ResolveExtra(string name) => _nodeNames.GetValueOrDefault(name);
 
     /// <inheritdoc />
-    protected override Tensor[] ForwardCore(Tensor networkInput, IReadOnlyList<string> layers) =>
-        Graph.Evaluate(networkInput, layers);
+    protected override Tensor[] ForwardCore(Tensor networkInput, IReadOnlyList<string> layers, ExecutionSettings execution) =>
+        Graph.Evaluate(networkInput, layers, execution.ReluLeak == 0 ? OnnxExecutionSettings.Default : new OnnxExecutionSettings { ReluLeak = execution.ReluLeak });
 
     /// <inheritdoc />
     protected override void Dispose(bool disposing)

@@ -53,7 +53,7 @@ public sealed class TorchModuleBackbone : Backbone
     protected override IReadOnlyList<(string Name, string Operator)> LayerNames => _layerNames;
 
     /// <inheritdoc />
-    protected override Tensor[] ForwardCore(Tensor networkInput, IReadOnlyList<string> layers)
+    protected override Tensor[] ForwardCore(Tensor networkInput, IReadOnlyList<string> layers, ExecutionSettings execution)
     {
         var captured = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         var wanted = layers.Distinct().ToArray();

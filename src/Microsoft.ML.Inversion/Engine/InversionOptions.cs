@@ -1,4 +1,6 @@
+using Microsoft.ML.Inversion.Backbones;
 using Microsoft.ML.Inversion.Objectives;
+using Microsoft.ML.Inversion.Regularizers;
 
 namespace Microsoft.ML.Inversion.Engine;
 
@@ -14,10 +16,10 @@ public sealed class InversionOptions
     /// <summary>Overrides C, the data-term weight the preset picks by layer.</summary>
     public double? DataWeight { get; set; }
 
-    /// <summary>Overrides λTV.</summary>
+    /// <summary>Overrides λTV (adds a TV² prior where the preset has none).</summary>
     public double? TvWeight { get; set; }
 
-    /// <summary>Overrides β, the TV exponent (2 or 1).</summary>
+    /// <summary>Overrides β, the TV exponent (2 or 1), of the preset's TV prior.</summary>
     public double? Beta { get; set; }
 
     /// <summary>Overrides the jitter amount T (1 turns jitter off).</summary>
@@ -28,6 +30,9 @@ public sealed class InversionOptions
 
     /// <summary>Adjusts the preset's settings last of all (for experiments and advanced users).</summary>
     public Func<LayerSettings, LayerSettings>? Customize { get; set; }
+
+    /// <summary>How the backbone runs while optimising (e.g. channels-last); a task may adapt it (maximisation adds a ReLU leak).</summary>
+    public ExecutionSettings Execution { get; set; } = ExecutionSettings.Default;
 
     /// <summary>The base random seed; image i of a call uses <c>Seed + i</c> unless seeds are passed explicitly.</summary>
     public long Seed { get; set; } = 1;
@@ -55,9 +60,9 @@ public sealed class InversionOptions
         if (DataWeight is { } c)
             settings = settings with { DataWeight = c };
         if (TvWeight is { } tv)
-            settings = settings with { TvWeight = tv };
-        if (Beta is { } beta)
-            settings = settings with { Beta = beta };
+            settings = settings.WithRegularizer<TotalVariationPrior>(p => p with { Weight = tv }, new(0));
+        if (Beta is { } beta && settings.Regularizer<TotalVariationPrior>() is not null)
+            settings = settings.WithRegularizer<TotalVariationPrior>(p => p with { Beta = beta }, new(0));
         if (JitterAmount is { } jitter)
             settings = settings with { JitterAmount = Math.Max(1, jitter) };
         return Customize?.Invoke(settings) ?? settings;

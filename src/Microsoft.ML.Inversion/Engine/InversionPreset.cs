@@ -1,4 +1,7 @@
+using Microsoft.ML.Inversion.Optimizers;
 using Microsoft.ML.Inversion.Parameterizations;
+using Microsoft.ML.Inversion.Regularizers;
+using Microsoft.ML.Inversion.Transforms;
 
 namespace Microsoft.ML.Inversion.Engine;
 
@@ -47,7 +50,7 @@ public sealed class InversionPreset
         (layer, b) => new LayerSettings
         {
             DataWeight = 1,
-            Optimizer = OptimizerKind.MomentumRms,
+            Optimizer = OptimizerFactory.MomentumRms(0.9),
             // The paper's step is one raw input unit (its rate only enters as ε); in our units that is 1/B.
             LearningRate = 1.0 / b,
             JitterAmount = layer.JitterAmount,
@@ -66,8 +69,8 @@ public sealed class InversionPreset
         (layer, b) => layer.IsHandcrafted ? HandcraftedSettings(layer) : new LayerSettings
         {
             DataWeight = 1,
-            TvWeight = layer.Stride <= 4 ? 0.5 / 42.25 : layer.Stride <= 16 ? 5 / 42.25 : 50 / 42.25,
-            Optimizer = OptimizerKind.MomentumSgd,
+            Regularizers = [new AlphaNormPrior(1), new TotalVariationPrior(layer.Stride <= 4 ? 0.5 / 42.25 : layer.Stride <= 16 ? 5 / 42.25 : 50 / 42.25)],
+            Optimizer = OptimizerFactory.MomentumSgd(0.9),
             // The paper's base rate is tied to its units; in ours 1000 at 224×224 is the largest of 100/1000/10000
             // that does not diverge (stage1, chelsea: 100 steps reach feature error 0.12; 10000 gives NaN). The
             // regularisers are pixel means, so their gradient per pixel grows as images shrink: like the authors'
@@ -87,11 +90,9 @@ public sealed class InversionPreset
         (layer, b) => new LayerSettings
         {
             DataWeight = 0.5,
-            AlphaWeight = 0,
-            TvWeight = 0,
+            Regularizers = [],
             MaxPixelNorm = double.PositiveInfinity,
-            Optimizer = OptimizerKind.MomentumSgd,
-            Momentum = 0,
+            Optimizer = OptimizerFactory.MomentumSgd(0),
             // The best of the fixed steps 1, 10, 100, 1000 and 10000 tried at stage1 and stage3 on chelsea
             // (final feature error 0.26 and 0.24 at 1000; 10000 diverges at stage1).
             LearningRate = 1000,
@@ -130,10 +131,8 @@ public sealed class InversionPreset
     private static LayerSettings HandcraftedSettings(LayerGeometry layer) => new()
     {
         DataWeight = 1,
-        AlphaWeight = 1,
-        TvWeight = 1,
-        Beta = 2,
-        Optimizer = OptimizerKind.MomentumSgd,
+        Regularizers = [new AlphaNormPrior(1), new TotalVariationPrior(1)],
+        Optimizer = OptimizerFactory.MomentumSgd(0.9),
         // Measured on chelsea (docs/representations.md): 10 converges furthest (HOG error 0.11 against 0.17–0.18 at 1 and 100).
         LearningRate = 10.0 * layer.PixelCount / (224 * 224),
         MaxPixelNorm = double.PositiveInfinity,
@@ -150,7 +149,7 @@ public sealed class InversionPreset
             return new LayerSettings
             {
                 DataWeight = layer.Stride <= 2 ? 1000 : 300,
-                Optimizer = OptimizerKind.MomentumRms,
+                Optimizer = OptimizerFactory.MomentumRms(0.9),
                 LearningRate = 1.0 / b,
                 JitterAmount = 1,
                 Schedule = [new(300, 1), new(50, 0.1, Jitter: false)],
@@ -165,15 +164,12 @@ public sealed class InversionPreset
             return new LayerSettings
             {
                 DataWeight = 3,
-                Alpha = 2,
-                AlphaWeight = 35,
-                TvWeight = 0.55,
+                Regularizers = [new AlphaNormPrior(35, Alpha: 2), new TotalVariationPrior(0.55)],
                 Parameterization = FourierImage.Factory,
-                ParameterizationName = "fourier",
-                Optimizer = OptimizerKind.Adam,
+                Optimizer = OptimizerFactory.Adam,
                 LearningRate = 0.01,
                 JitterAmount = layer.JitterAmount,
-                ScaleRotate = true,
+                Transforms = TransformFactory.JitterScaleRotate,
                 Schedule = [new(860, 1), new(140, 0.1, Jitter: false)],
             };
         }
@@ -184,13 +180,12 @@ public sealed class InversionPreset
         return new LayerSettings
         {
             DataWeight = c,
-            TvWeight = layer.Stride is > 8 and <= 16 ? 0.6 : 1,
+            Regularizers = [new AlphaNormPrior(1), new TotalVariationPrior(layer.Stride is > 8 and <= 16 ? 0.6 : 1)],
             Parameterization = FourierImage.Factory,
-            ParameterizationName = "fourier",
-            Optimizer = OptimizerKind.Adam,
+            Optimizer = OptimizerFactory.Adam,
             LearningRate = layer.Stride <= 8 ? 0.05 : 0.01,
             JitterAmount = layer.JitterAmount,
-            ScaleRotate = true,
+            Transforms = TransformFactory.JitterScaleRotate,
             Schedule = [new(300, 1), new(50, 0.1, Jitter: false)],
         };
     }

@@ -22,6 +22,11 @@ public sealed record LayerGeometry(int Stride, IReadOnlyList<long> OutputShape, 
     /// <summary>The IJCV jitter amount: max(round(stride / 4), 1); global layers use the stride of 32.</summary>
     public int JitterAmount => Math.Max((int)Math.Round(Math.Min(Stride, 32) / 4.0, MidpointRounding.AwayFromZero), 1);
 
+    /// <summary>The geometry of a backbone's layer for images of the given size.</summary>
+    /// <exception cref="ArgumentException">The images are too small to reach the layer.</exception>
+    public static LayerGeometry Of(Backbones.Backbone backbone, string layer, int height, int width) =>
+        From(backbone.DescribeLayer(layer, height, width).Shape, height, width) with { IsHandcrafted = backbone.IsHandcrafted };
+
     /// <summary>Computes the geometry of a layer from its output shape at a given input size.</summary>
     public static LayerGeometry From(IReadOnlyList<long> outputShape, long inputHeight, long inputWidth)
     {

@@ -1,33 +1,23 @@
+using Microsoft.ML.Inversion.Objectives;
+using Microsoft.ML.Inversion.Optimizers;
 using Microsoft.ML.Inversion.Parameterizations;
+using Microsoft.ML.Inversion.Regularizers;
+using Microsoft.ML.Inversion.Transforms;
 
 namespace Microsoft.ML.Inversion.Engine;
 
 /// <summary>
-/// Every knob of one inversion, as a preset chooses it for a layer. Units: images in network input / B, so a
-/// typical pixel has colour norm 1 and the regulariser values are about 1 on natural images.
+/// Every knob of one optimisation, as a preset chooses it for a layer. Units: images in network input / B, so a
+/// typical pixel has colour norm 1 and the regulariser values are about 1 on natural images. The parameterisation,
+/// transforms and optimiser are factories that carry their names; the loop only composes what they create.
 /// </summary>
 public sealed record LayerSettings
 {
-    /// <summary>C, the weight of the normalised data term ‖Φ(x) − Φ0‖²/‖Φ0‖².</summary>
+    /// <summary>C, the weight of the task's data term (for inversion the normalised ‖Φ(x) − Φ0‖²/‖Φ0‖²).</summary>
     public required double DataWeight { get; init; }
 
-    /// <summary>λα, the weight of the α-norm prior (0 turns it off).</summary>
-    public double AlphaWeight { get; init; } = 1;
-
-    /// <summary>α, the exponent of the pixel-norm prior (6 in the papers).</summary>
-    public double Alpha { get; init; } = 6;
-
-    /// <summary>λTV, the weight of the total-variation prior (0 turns it off).</summary>
-    public double TvWeight { get; init; } = 1;
-
-    /// <summary>β, the exponent of the total variation (2 smooth, 1 edge-preserving).</summary>
-    public double Beta { get; init; } = 2;
-
-    /// <summary>
-    /// Whether the total variation is the anisotropic form (|∂u y|^β + |∂v y|^β, see
-    /// <see cref="Objectives.Objective.AnisotropicTotalVariation"/>) instead of the papers' isotropic one.
-    /// </summary>
-    public bool AnisotropicTv { get; init; }
+    /// <summary>The priors added to the data term, in order; default the papers' α-norm (α = 6) and TV² at weight 1.</summary>
+    public IReadOnlyList<Regularizer> Regularizers { get; init; } = [new AlphaNormPrior(1), new TotalVariationPrior(1)];
 
     /// <summary>The bound on each pixel's colour norm after every step, B+/B (2 in IJCV); infinity for none.</summary>
     public double MaxPixelNorm { get; init; } = 2;
@@ -35,14 +25,11 @@ public sealed record LayerSettings
     /// <summary>The jitter amount T (random shifts of 0 … T − 1 pixels); 1 for none.</summary>
     public int JitterAmount { get; init; } = 1;
 
-    /// <summary>Whether small random scaling and rotation are applied while jitter is on.</summary>
-    public bool ScaleRotate { get; init; }
+    /// <summary>The random transforms applied during jittered phases.</summary>
+    public TransformFactory Transforms { get; init; } = TransformFactory.Jitter;
 
     /// <summary>How the image is parameterised.</summary>
-    public Func<ParameterizationSetup, ImageParameterization> Parameterization { get; init; } = PixelImage.Factory;
-
-    /// <summary>The parameterisation's name, for reports.</summary>
-    public string ParameterizationName { get; init; } = "pixels";
+    public ParameterizationFactory Parameterization { get; init; } = PixelImage.Factory;
 
     /// <summary>
     /// Whether the final images are rescaled about their mean colour to the typical contrast of natural images
@@ -52,10 +39,7 @@ public sealed record LayerSettings
     public bool RestoreContrast { get; init; }
 
     /// <summary>The update rule.</summary>
-    public OptimizerKind Optimizer { get; init; } = OptimizerKind.MomentumRms;
-
-    /// <summary>Momentum (MomentumRms, MomentumSgd).</summary>
-    public double Momentum { get; init; } = 0.9;
+    public OptimizerFactory Optimizer { get; init; } = OptimizerFactory.MomentumRms();
 
     /// <summary>The base learning rate, in parameter units per step.</summary>
     public required double LearningRate { get; init; }
@@ -65,6 +49,29 @@ public sealed record LayerSettings
 
     /// <summary>The total number of iterations.</summary>
     public int Iterations => Schedule.Sum(p => p.Iterations);
+
+    /// <summary>The energy around a task's data term: C·data + Σ λ·R(x) over the regularisers (zero weights left out).</summary>
+    public Objective Energy(Objective dataTerm) =>
+        Objective.Sum([DataWeight * dataTerm, .. Regularizers.Where(r => r.Weight > 0).Select(r => r.Weight * r.Term())]);
+
+    /// <summary>The first regulariser of type <typeparamref name="T"/>, or null.</summary>
+    public T? Regularizer<T>() where T : Regularizer => Regularizers.OfType<T>().FirstOrDefault();
+
+    /// <summary>
+    /// A copy whose regularisers of type <typeparamref name="T"/> are changed by <paramref name="change"/>; where there
+    /// is none, <paramref name="change"/> of <paramref name="absent"/> is appended.
+    /// </summary>
+    public LayerSettings WithRegularizer<T>(Func<T, T> change, T absent) where T : Regularizer =>
+        this with
+        {
+            Regularizers = Regularizers.Any(r => r is T)
+                ? Regularizers.Select(r => r is T t ? change(t) : r).ToArray()
+                : [.. Regularizers, change(absent)],
+        };
+
+    /// <summary>A copy without regularisers of type <typeparamref name="T"/>.</summary>
+    public LayerSettings WithoutRegularizer<T>() where T : Regularizer =>
+        this with { Regularizers = Regularizers.Where(r => r is not T).ToArray() };
 
     /// <summary>A copy whose schedule is stretched or shrunk to <paramref name="iterations"/> steps in all, keeping
     /// each phase's share.</summary>
@@ -88,7 +95,8 @@ public sealed record LayerSettings
 
     /// <summary>A one-line summary for reports.</summary>
     public string Describe() =>
-        $"{ParameterizationName}, {Optimizer} lr {LearningRate:G3}, C {DataWeight:G3}, λα {AlphaWeight:G3} (α {Alpha:G3}), " +
-        $"λTV {TvWeight:G3} (β {Beta:G3}{(AnisotropicTv ? ", anisotropic" : "")}), jitter {JitterAmount}{(ScaleRotate ? " + scale/rotate" : "")}, " +
-        $"{Iterations} it{(RestoreContrast ? ", contrast restored" : "")} ({string.Join(" + ", Schedule.Select(p => $"{p.Iterations}×{p.RateMultiplier:G2}{(p.Jitter ? "" : " no-jitter")}"))})";
+        $"{Parameterization.Name}, {Optimizer.Name} lr {LearningRate:G3}, C {DataWeight:G3}, " +
+        $"{(Regularizers.Count == 0 ? "no priors" : string.Join(", ", Regularizers.Select(r => r.Describe())))}, " +
+        $"{Transforms.Name} {JitterAmount}, {Iterations} it{(RestoreContrast ? ", contrast restored" : "")} " +
+        $"({string.Join(" + ", Schedule.Select(p => $"{p.Iterations}×{p.RateMultiplier:G2}{(p.Jitter ? "" : " no-jitter")}"))})";
 }

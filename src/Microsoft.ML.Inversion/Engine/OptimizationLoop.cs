@@ -1,4 +1,3 @@
-using Microsoft.ML.Inversion.Backbones;
 using Microsoft.ML.Inversion.Objectives;
 using Microsoft.ML.Inversion.Optimizers;
 using Microsoft.ML.Inversion.Parameterizations;
@@ -9,54 +8,25 @@ using F = TorchSharp.torch.nn.functional;
 
 namespace Microsoft.ML.Inversion.Engine;
 
-/// <summary>What one run of the optimisation loop produced.</summary>
-/// <param name="NetworkInput">The final images as network input [N, 3, H, W] (centre crop of the canvas), detached.</param>
-/// <param name="Steps">The number of steps taken.</param>
-/// <param name="LossCurves">Each image's energy at every step, when recorded.</param>
-internal sealed record OptimizationOutcome(Tensor NetworkInput, int Steps, double[][]? LossCurves)
-{
-    /// <summary>The final images as RGB 0–255 on the CPU, outside any dispose scope (the result owns them).</summary>
-    public Tensor RgbImages(Backbone backbone)
-    {
-        using var noGrad = no_grad();
-        return backbone.Preprocessing.FromNetworkInput(NetworkInput).clamp(0, 255).cpu().detach().DetachFromDisposeScope();
-    }
-
-    /// <summary>
-    /// The returned images' own network input: scores are measured on it, so they describe the images the caller
-    /// gets (clamped to 0–255), not the optimiser's unclamped ones.
-    /// </summary>
-    public static Tensor InputOf(Backbone backbone, Tensor rgbImages) => backbone.Preprocessing.ToNetworkInput(rgbImages.to(backbone.Device));
-}
-
 /// <summary>
-/// The loop every task shares (inversion, activation maximisation, caricature): it wires a parameterisation, the
-/// random transforms, an objective and an optimiser together, following the schedule of <see cref="LayerSettings"/>.
-/// Each step runs in its own dispose scope.
+/// The loop every task shares (inversion, activation maximisation, caricature): it wires the parameterisation,
+/// transforms and optimiser that the request's settings create to the request's objective, following the settings'
+/// schedule. Each step runs in its own dispose scope. It holds no state between runs.
 /// </summary>
-internal static class OptimizationLoop
+public static class OptimizationLoop
 {
-    /// <summary>Runs the schedule and returns the final images.</summary>
-    /// <param name="backbone">The network.</param>
-    /// <param name="layer">The canonical layer name.</param>
-    /// <param name="settings">The knobs.</param>
-    /// <param name="objective">The energy (one value per image).</param>
-    /// <param name="target">Φ0 [N, ...] when the objective uses one.</param>
-    /// <param name="seeds">One seed per image.</param>
-    /// <param name="height">Image height.</param>
-    /// <param name="width">Image width.</param>
-    /// <param name="startImages">Optional start images as network input [N, 3, H, W]; default noise.</param>
-    /// <param name="options">Progress and loss-curve recording.</param>
-    /// <param name="cancellationToken">Checked before every step.</param>
-    public static OptimizationOutcome Run(Backbone backbone, string layer, LayerSettings settings, Objective objective, Tensor? target,
-        IReadOnlyList<long> seeds, int height, int width, Tensor? startImages, InversionOptions options, CancellationToken cancellationToken)
+    /// <summary>Validates the request, runs its schedule and returns the final images.</summary>
+    /// <exception cref="ArgumentException">The request does not validate.</exception>
+    /// <exception cref="OperationCanceledException">The request's token was cancelled.</exception>
+    public static OptimizationOutcome Run(OptimizationRequest request)
     {
+        ArgumentNullException.ThrowIfNull(request);
+        request.Validate();
         NativeAllocatorTuning.Apply();
-        Tensor? targetNorm = target?.flatten(1).square().sum([1L]);
-        var generators = seeds.Select(s => new Generator((ulong)s)).ToArray();
+        var generators = request.Seeds.Select(s => new Generator((ulong)s)).ToArray();
         try
         {
-            return RunWith(backbone, layer, settings, objective, target, targetNorm, generators, height, width, startImages, options, cancellationToken);
+            return RunWith(request, generators);
         }
         finally
         {
@@ -65,35 +35,28 @@ internal static class OptimizationLoop
         }
     }
 
-    private static OptimizationOutcome RunWith(Backbone backbone, string layer, LayerSettings settings, Objective objective, Tensor? target,
-        Tensor? targetNorm, Generator[] generators, int height, int width, Tensor? startImages, InversionOptions options, CancellationToken cancellationToken)
+    private static OptimizationOutcome RunWith(OptimizationRequest request, Generator[] generators)
     {
-        int count = generators.Length;
+        var (backbone, settings) = (request.Backbone, request.Settings);
+        int height = request.Height, width = request.Width;
         double b = backbone.TypicalPixelNorm;
         int jitter = settings.JitterAmount;
         long margin = jitter - 1;
+        Tensor? targetNorm = request.Target?.flatten(1).square().sum([1L]);
         Tensor? initialCanvas = null;
-        if (startImages is not null)
+        if (request.StartImages is { } startImages)
         {
             // The canvas is larger than the image by the jitter margin; reflect the start image into it.
             Tensor scaled = startImages.to(float32, backbone.Device) / b;
             initialCanvas = margin == 0 ? scaled : F.pad(scaled, [margin / 2, margin - margin / 2, margin / 2, margin - margin / 2], PaddingModes.Reflect);
         }
         var setup = new ParameterizationSetup(height + margin, width + margin, generators, backbone.Device, backbone.Preprocessing.ChannelOrder, initialCanvas);
-        using ImageParameterization parameterization = settings.Parameterization(setup);
-        var randomCrop = new JitterCrop(height, width, jitter, random: true);
+        using ImageParameterization parameterization = settings.Parameterization.Create(setup);
+        ImageTransform jittered = settings.Transforms.Create(new TransformSetup(height, width, jitter));
         var centreCrop = new JitterCrop(height, width, jitter, random: false);
-        // With scale/rotate on, the jittered view is one resampling of the canvas (no crop copies).
-        ImageTransform jittered = settings.ScaleRotate ? new JitterScaleRotate(height, width, jitter) : randomCrop;
-        using InversionOptimizer optimizer = settings.Optimizer switch
-        {
-            OptimizerKind.MomentumRms => new MomentumRms(settings.Momentum),
-            OptimizerKind.MomentumSgd => new MomentumSgd(settings.Momentum),
-            OptimizerKind.Adam => new Adam(),
-            _ => throw new ArgumentOutOfRangeException(nameof(settings), $"Unknown optimiser {settings.Optimizer}."),
-        };
+        using InversionOptimizer optimizer = settings.Optimizer.Create();
 
-        double[][]? curves = options.RecordLossCurve ? Enumerable.Range(0, count).Select(_ => new double[settings.Iterations]).ToArray() : null;
+        double[][]? curves = request.RecordLossCurve ? Enumerable.Range(0, request.Count).Select(_ => new double[settings.Iterations]).ToArray() : null;
         int step = 0;
         double previousRate = double.NaN;
         foreach (SchedulePhase phase in settings.Schedule)
@@ -104,17 +67,17 @@ internal static class OptimizationLoop
             previousRate = rate;
             for (int i = 0; i < phase.Iterations; i++, step++)
             {
-                cancellationToken.ThrowIfCancellationRequested();
+                request.CancellationToken.ThrowIfCancellationRequested();
                 using var stepScope = NewDisposeScope();
                 Tensor canvas = parameterization.Render();
                 Tensor view = (phase.Jitter ? jittered : centreCrop).Apply(canvas, generators);
                 Tensor networkInput = view * b;
-                var context = new ObjectiveContext(canvas, () => backbone.Forward(networkInput, layer), target, targetNorm);
-                Tensor energy = objective.Evaluate(context);
+                var context = new ObjectiveContext(canvas, () => backbone.Forward(networkInput, request.Layer, request.Execution), request.Target, targetNorm);
+                Tensor energy = request.Objective.Evaluate(context);
                 energy.sum().backward();
                 optimizer.Step(parameterization.Parameters, rate);
                 parameterization.Project(settings.MaxPixelNorm);
-                Report(options, energy, curves, step, settings.Iterations, count);
+                Report(request, energy, curves, step);
             }
         }
 
@@ -136,27 +99,17 @@ internal static class OptimizationLoop
         return mean + centred / (rms + 1e-12);
     }
 
-    /// <summary>The preset's energy for a settings object: C·data + λα·α-norm + λTV·TV (zero weights left out).</summary>
-    public static Objective Regularised(Objective data, LayerSettings settings)
+    private static void Report(OptimizationRequest request, Tensor energy, double[][]? curves, int step)
     {
-        var terms = new List<Objective> { settings.DataWeight * data };
-        if (settings.AlphaWeight > 0)
-            terms.Add(settings.AlphaWeight * Objective.AlphaNorm(settings.Alpha));
-        if (settings.TvWeight > 0)
-            terms.Add(settings.TvWeight * (settings.AnisotropicTv ? Objective.AnisotropicTotalVariation(settings.Beta) : Objective.TotalVariation(settings.Beta)));
-        return Objective.Sum(terms);
-    }
-
-    private static void Report(InversionOptions options, Tensor energy, double[][]? curves, int step, int iterations, int count)
-    {
-        bool progress = options.Progress is not null && ((step + 1) % Math.Max(1, options.ProgressInterval) == 0 || step + 1 == iterations);
+        int iterations = request.Settings.Iterations;
+        bool progress = request.Progress is not null && ((step + 1) % request.ProgressInterval == 0 || step + 1 == iterations);
         if (curves is null && !progress)
             return;
         double[] values = energy.detach().cpu().to_type(ScalarType.Float64).data<double>().ToArray();
         if (curves is not null)
-            for (int n = 0; n < count; n++)
+            for (int n = 0; n < values.Length; n++)
                 curves[n][step] = values[n];
         if (progress)
-            options.Progress!.Report(new InversionProgress(step + 1, iterations, values.Average(), 0, count));
+            request.Progress!.Report(new InversionProgress(step + 1, iterations, values.Average(), 0, values.Length));
     }
 }

@@ -70,6 +70,12 @@ public static class ImageTensors
         image.Save(path);
     }
 
+    /// <summary>Images [N, 3, H, W] (0–255) resampled bilinearly to <paramref name="height"/>×<paramref name="width"/>; the same tensor when already that size.</summary>
+    public static Tensor Resize(Tensor images, long height, long width) =>
+        images.shape[2] == height && images.shape[3] == width
+            ? images
+            : nn.functional.interpolate(images, [height, width], mode: InterpolationMode.Bilinear, align_corners: false).clamp(0, 255);
+
     /// <summary>
     /// Scales images [N, 3, H, W] so the shorter side matches the target, then crops the centre to
     /// <paramref name="height"/>×<paramref name="width"/> (the evaluation crop of ImageNet models). Downscaling

@@ -1,7 +1,6 @@
 using Microsoft.ML.Data;
 using Microsoft.ML.Inversion.Backbones;
 using Microsoft.ML.Runtime;
-using Microsoft.ML.Transforms.Image;
 
 namespace Microsoft.ML.Inversion.MLNet;
 
@@ -23,65 +22,28 @@ namespace Microsoft.ML.Inversion.MLNet;
 /// `Seed + r`, so results do not depend on batching.
 /// ]]></format>
 /// </remarks>
-public sealed class ActivationMaximizationEstimator : IEstimator<ActivationMaximizationTransformer>
+public sealed class ActivationMaximizationEstimator : RowStepEstimator<ActivationMaximizationOptions, ActivationMaximizationTransformer>
 {
-    private readonly IHostEnvironment _environment;
-    private readonly ActivationMaximizationOptions _options;
-
     /// <summary>Creates the estimator; prefer <c>mlContext.Transforms.MaximizeActivations(...)</c>.</summary>
+    /// <exception cref="ArgumentException">An option is missing or out of range.</exception>
     public ActivationMaximizationEstimator(IHostEnvironment environment, ActivationMaximizationOptions options)
+        : base(environment, options)
     {
-        _environment = environment ?? throw new ArgumentNullException(nameof(environment));
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
-        _options = options.Clone();
     }
 
-    /// <summary>Checks the input schema and loads the backbone.</summary>
-    public ActivationMaximizationTransformer Fit(IDataView input)
+    private protected override void CheckInputShape(SchemaShape inputSchema)
     {
-        ArgumentNullException.ThrowIfNull(input);
-        GetOutputSchema(SchemaShapes.From(input.Schema));
-        return RowStepSchema.WithBackbone(_options.Backbone, _environment, backbone =>
-        {
-            var transformer = new ActivationMaximizationTransformer(_environment, _options, backbone);
-            transformer.GetOutputSchema(input.Schema);
-            return transformer;
-        });
-    }
-
-    /// <summary>
-    /// The schema after the step: the input's columns plus the image and score columns. Fails early, with the
-    /// column's name, when the channel or layer column is missing or of the wrong type.
-    /// </summary>
-    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
-    {
-        var channel = Find(inputSchema, _options.ChannelColumnName);
+        var channel = SchemaErrors.Find(inputSchema, Options.ChannelColumnName);
         if (channel.Kind != SchemaShape.Column.VectorKind.Scalar || !ActivationMaximizationTransformer.IsChannelType(channel.ItemType))
-            throw new ArgumentOutOfRangeException(nameof(inputSchema),
-                $"Schema mismatch for channel column '{_options.ChannelColumnName}': expected an integer, Single or Double scalar, got {Describe(channel)}.");
-        if (_options.LayerColumnName is { } layerColumn)
+            throw SchemaErrors.Mismatch(Options.ChannelColumnName, ActivationMaximizationTransformer.ChannelTypes, SchemaErrors.Describe(channel));
+        if (Options.LayerColumnName is { } layerColumn)
         {
-            var layer = Find(inputSchema, layerColumn);
+            var layer = SchemaErrors.Find(inputSchema, layerColumn);
             if (layer.Kind != SchemaShape.Column.VectorKind.Scalar || layer.ItemType is not TextDataViewType)
-                throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Schema mismatch for layer column '{layerColumn}': expected text, got {Describe(layer)}.");
+                throw SchemaErrors.Mismatch(layerColumn, "text (a layer name)", SchemaErrors.Describe(layer));
         }
-        var added = new DataViewSchema.Builder();
-        added.AddColumn(_options.OutputColumnName, new ImageDataViewType());
-        if (_options.ActivationColumnName is { } activation)
-            added.AddColumn(activation, NumberDataViewType.Single);
-        if (_options.IterationsColumnName is { } iterations)
-            added.AddColumn(iterations, NumberDataViewType.Int32);
-        var addedColumns = SchemaShapes.From(added.ToSchema()).ToArray();
-        var names = addedColumns.Select(c => c.Name).ToHashSet();
-        return new SchemaShape(inputSchema.Where(c => !names.Contains(c.Name)).Concat(addedColumns));
     }
 
-    private static SchemaShape.Column Find(SchemaShape schema, string name) =>
-        schema.LastOrDefault(c => c.Name == name) is { Name: not null } column
-            ? column
-            : throw new ArgumentOutOfRangeException(nameof(schema), $"Could not find input column '{name}'.");
-
-    private static string Describe(SchemaShape.Column column) =>
-        column.Kind == SchemaShape.Column.VectorKind.Scalar ? $"{column.ItemType}" : $"{column.Kind}<{column.ItemType}>";
+    private protected override ActivationMaximizationTransformer Create(Backbone backbone, DataViewSchema inputSchema) =>
+        new(Environment, Options, backbone);
 }

@@ -38,6 +38,27 @@ public sealed record BackboneReference
         return new() { Kind = "handcrafted", Architecture = name };
     }
 
+    /// <summary>The kinds a reference can have.</summary>
+    public static IReadOnlyList<string> Kinds { get; } = ["builtin-resnet18", "onnx", "torchvision", "handcrafted"];
+
+    /// <summary>Checks the reference without loading anything: a known kind with the fields that kind needs.</summary>
+    /// <exception cref="ArgumentException">An unknown kind or a missing field.</exception>
+    public void Validate()
+    {
+        if (!Kinds.Contains(Kind))
+            throw new ArgumentException($"Unknown backbone kind '{Kind}'; expected {string.Join(", ", Kinds)}.", nameof(Kind));
+        if (Kind == "onnx" && string.IsNullOrWhiteSpace(Path))
+            throw new ArgumentException("An ONNX backbone reference needs the path of its .onnx file.", nameof(Path));
+        if (Kind is "torchvision" or "handcrafted" && string.IsNullOrWhiteSpace(Architecture))
+            throw new ArgumentException($"A {Kind} backbone reference needs {(Kind == "torchvision" ? "an architecture" : "a representation name")}.", nameof(Architecture));
+    }
+
+    /// <summary>
+    /// The input size the backbone was trained at, without creating it (an ONNX file's declared input shape is read;
+    /// 224×224 where it leaves the size open and for the other kinds).
+    /// </summary>
+    public (int Height, int Width) InputSize() => Kind == "onnx" && Path is { } path ? OnnxBackbone.ReadInputSize(path) : (224, 224);
+
     /// <summary>Creates the backbone on a device.</summary>
     public Backbone Create(Device device) => Kind switch
     {

@@ -12,7 +12,7 @@ internal sealed class OutputColumns
     {
         InputColumnCount = inputColumnCount;
         ImageIndex = outputSchema[imageColumn].Index;
-        ErrorIndex = scoreColumn is { } e ? outputSchema[e].Index : -1;
+        ScoreIndex = scoreColumn is { } e ? outputSchema[e].Index : -1;
         IterationsIndex = iterationsColumn is { } i ? outputSchema[i].Index : -1;
     }
 
@@ -20,7 +20,7 @@ internal sealed class OutputColumns
 
     public int ImageIndex { get; }
 
-    public int ErrorIndex { get; }
+    public int ScoreIndex { get; }
 
     public int IterationsIndex { get; }
 
@@ -32,8 +32,8 @@ internal sealed class OutputColumns
         Delegate getter;
         if (index == ImageIndex)
             getter = (ValueGetter<MLImage>)((ref MLImage value) => value = current().ThrowIfBad().Image!);
-        else if (index == ErrorIndex)
-            getter = (ValueGetter<float>)((ref float value) => value = current().ThrowIfBad().FeatureError);
+        else if (index == ScoreIndex)
+            getter = (ValueGetter<float>)((ref float value) => value = current().ThrowIfBad().Score);
         else if (index == IterationsIndex)
             getter = (ValueGetter<int>)((ref int value) => value = current().ThrowIfBad().Iterations);
         else

@@ -7,7 +7,7 @@ namespace Microsoft.ML.Inversion.MLNet;
 /// One row's outcome: the image (null for a bad row) and its score; for a bad row under
 /// <see cref="BadRowPolicy.Throw"/>, the error to raise when the row's output is read.
 /// </summary>
-internal readonly record struct RowResult(MLImage? Image, float FeatureError, int Iterations, string? Error = null)
+internal readonly record struct RowResult(MLImage? Image, float Score, int Iterations, string? Error = null)
 {
     /// <summary>Throws the row's error, if it has one.</summary>
     public RowResult ThrowIfBad() => Error is null ? this : throw new InvalidOperationException(Error);

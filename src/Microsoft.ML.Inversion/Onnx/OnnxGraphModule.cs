@@ -59,7 +59,7 @@ public sealed class OnnxGraphModule : nn.Module<Tensor, Tensor>
         for (int i = 0; i < graph.Node.Count; i++)
         {
             NodeProto proto = graph.Node[i];
-            var node = new OnnxNode(proto, i, opset, Settings);
+            var node = new OnnxNode(proto, i, opset);
             if (proto.Domain is not ("" or "ai.onnx"))
                 throw Unsupported(node, $"domain '{proto.Domain}'");
             if (node.OpType == "Constant")
@@ -78,9 +78,6 @@ public sealed class OnnxGraphModule : nn.Module<Tensor, Tensor>
             if (!_producer.ContainsKey(output) && output != InputName)
                 throw new OnnxImportException($"ONNX file '{sourcePath}': graph output '{output}' is produced by no node.");
     }
-
-    /// <summary>Run-time switches (e.g. leaky ReLUs for activation maximisation).</summary>
-    public OnnxExecutionSettings Settings { get; } = new();
 
     /// <summary>The file the module was imported from.</summary>
     public string SourcePath { get; }
@@ -139,11 +136,13 @@ public sealed class OnnxGraphModule : nn.Module<Tensor, Tensor>
     /// Runs only the nodes the requested values depend on and returns those values in order. Intermediate
     /// results are released as soon as no later node needs them.
     /// </summary>
-    public Tensor[] Evaluate(Tensor input, IReadOnlyList<string> valueNames)
+    /// <param name="input">The graph's data input.</param>
+    /// <param name="valueNames">Node outputs to return.</param>
+    /// <param name="settings">How this call runs (e.g. leaky ReLUs for activation maximisation); default the graph as exported.</param>
+    public Tensor[] Evaluate(Tensor input, IReadOnlyList<string> valueNames, OnnxExecutionSettings? settings = null)
     {
+        settings ??= OnnxExecutionSettings.Default;
         ExecutionPlan plan = _plans.GetOrAdd(string.Join("\n", valueNames), _ => Plan(valueNames));
-        if (Settings.ChannelsLast && input.dim() == 4)
-            input = input.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
         var values = new Dictionary<string, Tensor>(StringComparer.Ordinal) { [InputName] = input };
         var buffers = named_buffers().ToDictionary(b => b.name, b => b.buffer, StringComparer.Ordinal);
         foreach (var (valueName, bufferName) in _constantBuffers)
@@ -164,7 +163,7 @@ public sealed class OnnxGraphModule : nn.Module<Tensor, Tensor>
             Tensor[] outputs;
             try
             {
-                outputs = OnnxOperators.Implementations[node.OpType](node, inputs);
+                outputs = OnnxOperators.For(node.OpType, settings)(node, inputs);
             }
             catch (OnnxImportException)
             {

@@ -7,9 +7,8 @@ internal sealed class OnnxNode
 {
     private readonly Dictionary<string, AttributeProto> _attributes;
 
-    public OnnxNode(NodeProto proto, int index, long opset, OnnxExecutionSettings settings)
+    public OnnxNode(NodeProto proto, int index, long opset)
     {
-        Settings = settings;
         OpType = proto.OpType;
         Name = string.IsNullOrEmpty(proto.Name) ? $"{proto.OpType}_{index}" : proto.Name;
         Inputs = proto.Input.ToArray();
@@ -19,9 +18,6 @@ internal sealed class OnnxNode
     }
 
     public string OpType { get; }
-
-    /// <summary>Run-time switches of the graph the node belongs to.</summary>
-    public OnnxExecutionSettings Settings { get; }
 
     public string Name { get; }
 

@@ -44,6 +44,10 @@ public static class OnnxOperators
         ["Dropout"] = ShapeOperators.Dropout,
     };
 
+    /// <summary>The implementation a node runs under one call's settings (a ReLU leak turns Relu into LeakyRelu).</summary>
+    internal static OnnxOperator For(string opType, OnnxExecutionSettings settings) =>
+        opType == "Relu" && settings.ReluLeak > 0 ? ElementwiseOperators.LeakyReluFor(settings.ReluLeak) : Implementations[opType];
+
     /// <summary>
     /// Every supported operator name, sorted. <c>Constant</c> is among them: constant nodes are folded into
     /// the module's buffers when the file is loaded.

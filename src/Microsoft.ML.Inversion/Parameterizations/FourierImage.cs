@@ -82,7 +82,7 @@ public sealed class FourierImage : ImageParameterization
     }
 
     /// <summary>A factory for presets.</summary>
-    public static Func<ParameterizationSetup, ImageParameterization> Factory { get; } = s => new FourierImage(s);
+    public static ParameterizationFactory Factory { get; } = new("fourier", s => new FourierImage(s));
 
     /// <inheritdoc />
     public override IReadOnlyList<Tensor> Parameters => [_spectrum];

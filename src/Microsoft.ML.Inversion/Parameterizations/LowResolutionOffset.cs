@@ -38,7 +38,7 @@ public sealed class LowResolutionOffset : ImageParameterization
     public int Factor { get; }
 
     /// <summary>A factory for presets.</summary>
-    public static Func<ParameterizationSetup, ImageParameterization> Factory(int factor) => setup => new LowResolutionOffset(setup, factor);
+    public static ParameterizationFactory Factory(int factor) => new($"lowres{factor}", setup => new LowResolutionOffset(setup, factor));
 
     /// <inheritdoc />
     public override IReadOnlyList<Tensor> Parameters => [_offset];

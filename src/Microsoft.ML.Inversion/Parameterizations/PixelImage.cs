@@ -22,7 +22,7 @@ public sealed class PixelImage : ImageParameterization
     }
 
     /// <summary>A factory for presets.</summary>
-    public static Func<ParameterizationSetup, ImageParameterization> Factory { get; } = s => new PixelImage(s);
+    public static ParameterizationFactory Factory { get; } = new("pixels", s => new PixelImage(s));
 
     /// <inheritdoc />
     public override IReadOnlyList<Tensor> Parameters => [_pixels];

@@ -78,7 +78,7 @@ public sealed class HandcraftedBackbone : Backbone
     protected override IReadOnlyList<(string Name, string Operator)> LayerNames => _layerNames;
 
     /// <inheritdoc />
-    protected override Tensor[] ForwardCore(Tensor networkInput, IReadOnlyList<string> layers)
+    protected override Tensor[] ForwardCore(Tensor networkInput, IReadOnlyList<string> layers, ExecutionSettings execution)
     {
         Tensor features = _features.call(networkInput);
         return layers.Select((_, i) => i == 0 ? features : features.alias()).ToArray();

@@ -15,30 +15,23 @@ public sealed class ChannelsLastTests
         OnnxBackbone network = BuiltInNetwork.ResNet18;
         Tensor input = network.Preprocessing.ToNetworkInput(ImageTensors.LoadCentered(TestEnvironment.Photograph("chelsea.png"), 96, 96));
 
-        (Tensor Features, Tensor Gradient) Run()
+        (Tensor Features, Tensor Gradient) Run(ExecutionSettings execution)
         {
             Tensor x = input.detach().clone().requires_grad_(true);
-            Tensor features = network.Forward(x, "stage2");
+            Tensor features = network.Forward(x, "stage2", execution);
             features.square().sum().backward();
             return (features.detach(), x.grad!.clone());
         }
 
-        var standard = Run();
-        network.Graph.Settings.ChannelsLast = true;
-        try
-        {
-            var nhwc = Run();
-            // Channels-last strides: the channel index moves fastest.
-            Assert.AreEqual(1L, nhwc.Features.stride(1), "the layer's output is channels-last");
-            Assert.AreNotEqual(1L, standard.Features.stride(1), "the default output is not");
-            double featureDifference = ((nhwc.Features - standard.Features).norm() / standard.Features.norm()).item<float>();
-            double gradientDifference = ((nhwc.Gradient - standard.Gradient).norm() / standard.Gradient.norm()).item<float>();
-            Assert.IsLessThan(1e-5, featureDifference, "relative feature difference");
-            Assert.IsLessThan(1e-4, gradientDifference, "relative input-gradient difference");
-        }
-        finally
-        {
-            network.Graph.Settings.ChannelsLast = false;
-        }
+        var standard = Run(ExecutionSettings.Default);
+        var nhwc = Run(new ExecutionSettings { ChannelsLast = true });
+        // Channels-last strides: the channel index moves fastest.
+        Assert.AreEqual(1L, nhwc.Features.stride(1), "the layer's output is channels-last");
+        Assert.AreNotEqual(1L, standard.Features.stride(1), "the default output is not");
+        double featureDifference = ((nhwc.Features - standard.Features).norm() / standard.Features.norm()).item<float>();
+        double gradientDifference = ((nhwc.Gradient - standard.Gradient).norm() / standard.Gradient.norm()).item<float>();
+        Assert.IsLessThan(1e-5, featureDifference, "relative feature difference");
+        Assert.IsLessThan(1e-4, gradientDifference, "relative input-gradient difference");
+        Assert.AreNotEqual(1L, Run(ExecutionSettings.Default).Features.stride(1), "the layout was this call's alone: the next call is back to NCHW");
     }
 }

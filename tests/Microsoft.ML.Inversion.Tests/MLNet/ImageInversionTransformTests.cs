@@ -67,7 +67,7 @@ public sealed class ImageInversionTransformTests
         StringAssert.Contains(text.Message, "String");
 
         IDataView vectors = context.Data.LoadFromEnumerable([new VectorRow { Features = new float[100] }]);
-        var length = Assert.ThrowsExactly<ArgumentException>(() => context.Transforms.InvertFeatures("Out", "Features", layer: "pool5").Fit(vectors));
+        var length = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => context.Transforms.InvertFeatures("Out", "Features", layer: "pool5").Fit(vectors));
         StringAssert.Contains(length.Message, "'Features'");
         StringAssert.Contains(length.Message, "512 Single values");
         StringAssert.Contains(length.Message, "Vector<Single, 100>");

@@ -16,16 +16,15 @@ public sealed class VisualizationStepTests
     {
         var context = new MLContext();
         IDataView data = MLNetTestData.Photos(context, 64, 2);
-        var estimator = context.Transforms.InvertImageRepresentation(new ImageInversionOptions
+        var estimator = context.Transforms.CaricatureImages(new CaricatureOptions
         {
-            Task = ImageInversionTask.Caricature,
             OutputColumnName = "Caricature",
             InputColumnName = "Image",
             Layer = "stage2",
             Iterations = 40,
             ImageWidth = 64,
             ImageHeight = 64,
-            FeatureErrorColumnName = "Score",
+            AmplificationColumnName = "Score",
         });
 
         using var transformer = estimator.Fit(data);
@@ -147,7 +146,7 @@ public sealed class VisualizationStepTests
         var missing = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => context.Transforms.MaximizeActivations(channelColumnName: "Unit").Fit(requests));
         StringAssert.Contains(missing.Message, "'Unit'");
         var wrongType = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => context.Transforms.MaximizeActivations(channelColumnName: "Name").Fit(requests));
-        StringAssert.Contains(wrongType.Message, "channel column 'Name'");
+        StringAssert.Contains(wrongType.Message, "Schema mismatch for input column 'Name': expected an integer, Single or Double scalar");
         var naive = Assert.ThrowsExactly<ArgumentException>(() => context.Transforms.MaximizeActivations(new ActivationMaximizationOptions { Preset = "naive" }));
         StringAssert.Contains(naive.Message, "naive");
     }

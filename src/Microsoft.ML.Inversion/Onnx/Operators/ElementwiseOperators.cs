@@ -6,8 +6,10 @@ namespace Microsoft.ML.Inversion.Onnx.Operators;
 /// <summary>Activations and arithmetic with NumPy broadcasting (and the legacy broadcast/axis attributes).</summary>
 internal static class ElementwiseOperators
 {
-    public static Tensor[] Relu(OnnxNode node, Tensor?[] inputs) =>
-        [node.Settings.ReluLeak > 0 ? F.leaky_relu(inputs.Required(node, 0), node.Settings.ReluLeak) : F.relu(inputs.Required(node, 0))];
+    public static Tensor[] Relu(OnnxNode node, Tensor?[] inputs) => [F.relu(inputs.Required(node, 0))];
+
+    /// <summary>Relu run as a leaky ReLU with the given slope (see <see cref="OnnxExecutionSettings.ReluLeak"/>).</summary>
+    public static OnnxOperator LeakyReluFor(double slope) => (node, inputs) => [F.leaky_relu(inputs.Required(node, 0), slope)];
 
     public static Tensor[] LeakyRelu(OnnxNode node, Tensor?[] inputs) =>
         [F.leaky_relu(inputs.Required(node, 0), node.Float("alpha", 0.01f))];
