@@ -27,27 +27,14 @@ public sealed class OnnxGraphModule : nn.Module<Tensor, Tensor>
     {
         SourcePath = sourcePath;
         GraphProto graph = model.Graph;
-        long opset = model.OpsetImport.Where(o => o.Domain is "" or "ai.onnx").Select(o => o.Version).DefaultIfEmpty(1).Max();
-        Opset = opset;
-        Device device = options.Device ?? CPU;
+        Opset = OnnxGraphValidator.DefaultOpset(model, sourcePath);
 
-        int bufferIndex = 0;
-        void AddConstant(string valueName, Tensor value)
-        {
-            string bufferName = $"c{bufferIndex++}_{Sanitize(valueName)}";
-            // Weights belong to the module, never to whatever dispose scope the caller happens to be in.
-            Tensor placed = value.to(device).DetachFromDisposeScope();
-            if (!ReferenceEquals(placed, value))
-                value.Dispose();
-            register_buffer(bufferName, placed, persistent: true);
-            _constantBuffers[valueName] = bufferName;
-        }
-
+        // Everything structural is checked before any weight is read.
+        var initializers = new HashSet<string>(StringComparer.Ordinal);
         foreach (TensorProto initializer in graph.Initializer)
-            AddConstant(initializer.Name, Convert(initializer, options.FloatType));
-
+            OnnxGraphValidator.Define(initializers, initializer.Name, sourcePath, "an initializer");
         // Older exporters list weights among the graph inputs too; an input with an initializer is a constant.
-        string[] realInputs = graph.Input.Select(i => i.Name).Where(n => !_constantBuffers.ContainsKey(n)).ToArray();
+        string[] realInputs = graph.Input.Select(i => i.Name).Where(n => !initializers.Contains(n)).ToArray();
         if (realInputs.Length != 1)
             throw new OnnxImportException($"ONNX file '{sourcePath}' has {realInputs.Length} inputs that are not initializers ({string.Join(", ", realInputs)}); an image backbone needs exactly one.");
         InputName = realInputs[0];
@@ -55,28 +42,75 @@ public sealed class OnnxGraphModule : nn.Module<Tensor, Tensor>
         InputShape = dims?.Select(d => d.DimValue > 0 ? d.DimValue : -1).ToArray() ?? [];
         OutputNames = graph.Output.Select(o => o.Name).ToArray();
 
-        var nodes = new List<OnnxNode>();
+        var available = new HashSet<string>(initializers, StringComparer.Ordinal);
+        OnnxGraphValidator.Define(available, InputName, sourcePath, "the graph input");
+        var (constantNodes, nodes) = ReadNodes(graph, available);
+        _nodes = OnnxGraphValidator.Order(nodes, available, sourcePath);
+        for (int i = 0; i < _nodes.Length; i++)
+            foreach (string output in _nodes[i].Outputs.Where(o => o.Length > 0))
+                _producer[output] = i;
+        foreach (string output in OutputNames)
+            if (!_producer.ContainsKey(output) && output != InputName)
+                throw new OnnxImportException($"ONNX file '{sourcePath}': graph output '{output}' is produced by no node.");
+
+        try
+        {
+            ReadConstants(graph, constantNodes, options);
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+    }
+
+    private (List<OnnxNode> Constants, List<OnnxNode> Others) ReadNodes(GraphProto graph, ISet<string> available)
+    {
+        var constants = new List<OnnxNode>();
+        var others = new List<OnnxNode>();
         for (int i = 0; i < graph.Node.Count; i++)
         {
             NodeProto proto = graph.Node[i];
-            var node = new OnnxNode(proto, i, opset, Settings);
+            var node = new OnnxNode(proto, i, Opset, Settings, SourcePath);
             if (proto.Domain is not ("" or "ai.onnx"))
                 throw Unsupported(node, $"domain '{proto.Domain}'");
             if (node.OpType == "Constant")
             {
-                AddConstant(node.Outputs[0], ConstantValue(node, options.FloatType));
-                continue;
+                if (node.Outputs.Length != 1 || node.Outputs[0].Length == 0)
+                    throw node.Error($"a Constant has exactly one output; this one has {node.Outputs.Length}.");
+                OnnxGraphValidator.Define(available, node.Outputs[0], SourcePath, $"node '{node.Name}'");
+                constants.Add(node);
             }
-            if (!OnnxOperators.Implementations.ContainsKey(node.OpType))
+            else if (!OnnxOperators.Implementations.ContainsKey(node.OpType))
                 throw Unsupported(node, "operator");
-            foreach (string output in node.Outputs.Where(o => o.Length > 0))
-                _producer[output] = nodes.Count;
-            nodes.Add(node);
+            else
+                others.Add(node);
         }
-        _nodes = nodes.ToArray();
-        foreach (string output in OutputNames)
-            if (!_producer.ContainsKey(output) && output != InputName)
-                throw new OnnxImportException($"ONNX file '{sourcePath}': graph output '{output}' is produced by no node.");
+        return (constants, others);
+    }
+
+    /// <summary>Converts the initializers and Constant nodes into buffers of the module, on the target device.</summary>
+    private Dictionary<string, Tensor> ReadConstants(GraphProto graph, IEnumerable<OnnxNode> constantNodes, OnnxImportOptions options)
+    {
+        Device device = options.Device ?? CPU;
+        var constants = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        void AddConstant(string valueName, Tensor value)
+        {
+            string bufferName = $"c{constants.Count}_{Sanitize(valueName)}";
+            // Weights belong to the module, never to whatever dispose scope the caller happens to be in.
+            Tensor placed = value.to(device).DetachFromDisposeScope();
+            if (!ReferenceEquals(placed, value))
+                value.Dispose();
+            register_buffer(bufferName, placed, persistent: true);
+            _constantBuffers[valueName] = bufferName;
+            constants[valueName] = placed;
+        }
+
+        foreach (TensorProto initializer in graph.Initializer)
+            AddConstant(initializer.Name, Convert(initializer, options.FloatType));
+        foreach (OnnxNode node in constantNodes)
+            AddConstant(node.Outputs[0], ConstantValue(node, options.FloatType));
+        return constants;
     }
 
     /// <summary>Run-time switches (e.g. leaky ReLUs for activation maximisation).</summary>
@@ -106,7 +140,8 @@ public sealed class OnnxGraphModule : nn.Module<Tensor, Tensor>
 
     /// <summary>Reads and imports an ONNX file.</summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="OnnxImportException">The file is not ONNX, or uses something the importer cannot run.</exception>
+    /// <exception cref="OnnxImportException">The file is not ONNX, is truncated or malformed, or uses something the
+    /// importer cannot run (see docs/design.md for the full list).</exception>
     public static OnnxGraphModule Load(string path, OnnxImportOptions? options = null)
     {
         if (!File.Exists(path))
@@ -170,7 +205,7 @@ public sealed class OnnxGraphModule : nn.Module<Tensor, Tensor>
             {
                 throw;
             }
-            catch (Exception e) when (e is ExternalException or ArgumentException or InvalidOperationException)
+            catch (Exception e) when (e is ExternalException or ArgumentException or InvalidOperationException or IndexOutOfRangeException or ArithmeticException)
             {
                 string shapes = string.Join(", ", inputs.Select(t => t is null ? "-" : "[" + string.Join(",", t.shape) + "]"));
                 throw new InvalidOperationException($"ONNX node '{node.Name}' ({node.OpType}) in '{SourcePath}' failed on inputs {shapes}: {e.Message}", e);
@@ -245,8 +280,8 @@ public sealed class OnnxGraphModule : nn.Module<Tensor, Tensor>
 
     private Tensor ConstantValue(OnnxNode node, ScalarType floatType)
     {
-        if (node.TensorAttribute("value") is { } proto)
-            return Convert(proto, floatType);
+        if (node.TensorValue("value", floatType) is { } value)
+            return value;
         if (node.Floats("value_floats") is { } floats)
             return tensor(floats).to_type(floatType);
         if (node.Ints("value_ints") is { } ints)
@@ -255,7 +290,7 @@ public sealed class OnnxGraphModule : nn.Module<Tensor, Tensor>
             return tensor(node.Float("value_float", 0)).to_type(floatType);
         if (node.HasAttribute("value_int"))
             return tensor(node.Int("value_int", 0));
-        throw node.Error($"in '{SourcePath}': only value, value_float(s) and value_int(s) constants are supported.");
+        throw node.Error("only value, value_float(s) and value_int(s) constants are supported.");
     }
 
     private static string Sanitize(string name) =>

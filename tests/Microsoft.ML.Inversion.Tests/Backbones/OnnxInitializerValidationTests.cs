@@ -57,4 +57,14 @@ public sealed class OnnxInitializerValidationTests
         tensor.ExternalData.Add(new StringStringEntryProto { Key = "location", Value = "weights.bin" });
         OnnxImportAssert.RefusedAtLoad(SaveWith(tensor, folder), "tensor 'weights'", "External data is not supported");
     }
+
+    [TestMethod]
+    public void AMalformedConstantNodeNamesTheNodeAndTheTensor()
+    {
+        var g = new OnnxGraphBuilder("x", [1, 3, -1, -1]);
+        string constant = g.Op("Constant", [], ("value", Floats([3], 2)));
+        g.Output(g.Op("Add", ["x", constant]));
+        string path = g.Save(Path.Combine(TestEnvironment.NewTempFolder(), "constant.onnx"), 13);
+        OnnxImportAssert.RefusedAtLoad(path, $"'{g.Producer(constant).Name}'", "attribute 'value'", "tensor 'weights'", "holds 2 values");
+    }
 }
