@@ -55,7 +55,9 @@ public sealed class OnnxGraphModule : nn.Module<Tensor, Tensor>
 
         try
         {
-            ReadConstants(graph, constantNodes, options);
+            var constants = ReadConstants(graph, constantNodes, options);
+            OnnxGraphValidator.CheckConstantArguments(_nodes, constants);
+            CheckRunsOnDeclaredInput(options);
         }
         catch
         {
@@ -63,6 +65,13 @@ public sealed class OnnxGraphModule : nn.Module<Tensor, Tensor>
             throw;
         }
     }
+
+    /// <summary>
+    /// The most elements a tensor that Reshape, Expand, Pad or ConstantOfShape asks for may have: 2^31 (8 GiB of
+    /// float32). A larger request, usually a corrupt shape, is an <see cref="OnnxImportException"/> naming the
+    /// node and the file, raised before anything is allocated.
+    /// </summary>
+    public const long MaxTensorElements = 1L << 31;
 
     private (List<OnnxNode> Constants, List<OnnxNode> Others) ReadNodes(GraphProto graph, ISet<string> available)
     {
@@ -113,6 +122,33 @@ public sealed class OnnxGraphModule : nn.Module<Tensor, Tensor>
         return constants;
     }
 
+    /// <summary>
+    /// Runs the whole graph once on zeros of its declared input shape (batch 1 where the batch is left open), so
+    /// that a graph whose shapes do not fit together fails at load with its own message. Skipped when the file
+    /// leaves a channel or spatial dimension open: every size the graph accepts is then as valid as another.
+    /// </summary>
+    private void CheckRunsOnDeclaredInput(OnnxImportOptions options)
+    {
+        if (InputShape.Count == 0 || InputShape.Skip(1).Any(d => d <= 0))
+            return;
+        long[] shape = InputShape.Select((d, i) => i == 0 && d <= 0 ? 1 : d).ToArray();
+        if (shape.Aggregate(1.0, (p, d) => p * d) > MaxTensorElements)
+            throw new OnnxImportException($"ONNX file '{SourcePath}' declares input '{InputName}' of shape [{string.Join(", ", shape)}], more than {MaxTensorElements} elements, the importer's limit.");
+        var read = new HashSet<string>(_nodes.SelectMany(n => n.Inputs), StringComparer.Ordinal);
+        string[] unread = _producer.Keys.Where(v => !read.Contains(v)).ToArray();
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        using var input = zeros(shape, options.FloatType, options.Device ?? CPU);
+        try
+        {
+            Evaluate(input, unread);
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+            throw new OnnxImportException($"ONNX file '{SourcePath}' does not run on its own declared input shape [{string.Join(", ", shape)}]: {e.Message}", e);
+        }
+    }
+
     /// <summary>Run-time switches (e.g. leaky ReLUs for activation maximisation).</summary>
     public OnnxExecutionSettings Settings { get; } = new();
 
@@ -140,8 +176,8 @@ public sealed class OnnxGraphModule : nn.Module<Tensor, Tensor>
 
     /// <summary>Reads and imports an ONNX file.</summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="OnnxImportException">The file is not ONNX, is truncated or malformed, or uses something the
-    /// importer cannot run (see docs/design.md for the full list).</exception>
+    /// <exception cref="OnnxImportException">The file is not ONNX, is truncated or malformed, does not run on its own
+    /// declared input shape, or uses something the importer cannot run (see docs/design.md for the full list).</exception>
     public static OnnxGraphModule Load(string path, OnnxImportOptions? options = null)
     {
         if (!File.Exists(path))

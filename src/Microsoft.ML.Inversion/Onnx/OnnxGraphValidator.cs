@@ -1,10 +1,13 @@
+using Microsoft.ML.Inversion.Onnx.Operators;
 using Onnx;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.Inversion.Onnx;
 
 /// <summary>
 /// The load-time checks of a graph's structure: its opset, that every value is defined once, that every input
-/// is produced by something and that the nodes can run in some order (no cycle). Each failure is an <see cref="OnnxImportException"/> naming the file and the node.
+/// is produced by something, that the nodes can run in some order (no cycle), and that constant weights and
+/// requested shapes are usable. Each failure is an <see cref="OnnxImportException"/> naming the file and the node.
 /// </summary>
 internal static class OnnxGraphValidator
 {
@@ -70,6 +73,24 @@ internal static class OnnxGraphValidator
         if (order.Count < nodes.Count)
             throw Cycle(nodes, waitingFor, producer, path);
         return order.ToArray();
+    }
+
+    /// <summary>
+    /// Checks the arguments that are constants: convolution weights must have positive sizes, and a shape that
+    /// Reshape, Expand or ConstantOfShape asks for must stay within <see cref="OnnxGraphModule.MaxTensorElements"/>.
+    /// </summary>
+    public static void CheckConstantArguments(IEnumerable<OnnxNode> nodes, IReadOnlyDictionary<string, Tensor> constants)
+    {
+        Tensor? Constant(OnnxNode node, int index) =>
+            index < node.Inputs.Length && constants.TryGetValue(node.Inputs[index], out Tensor? t) ? t : null;
+
+        foreach (OnnxNode node in nodes)
+        {
+            if (node.OpType == "Conv" && Constant(node, 1) is { } weight && LinearOperators.WeightProblem(node.Inputs[1], weight.shape) is { } problem)
+                throw node.Error(problem);
+            if (ShapeOperators.ShapeInputs.TryGetValue(node.OpType, out int index) && Constant(node, index) is { } shape)
+                ShapeOperators.CheckRequestedShape(node, OperatorHelpers.Longs(shape));
+        }
     }
 
     // Every node left unordered waits for some producer that is also left: walking from one to such a producer
