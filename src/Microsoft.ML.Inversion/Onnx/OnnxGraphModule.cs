@@ -27,27 +27,14 @@ public sealed class OnnxGraphModule : nn.Module<Tensor, Tensor>
     {
         SourcePath = sourcePath;
         GraphProto graph = model.Graph;
-        long opset = model.OpsetImport.Where(o => o.Domain is "" or "ai.onnx").Select(o => o.Version).DefaultIfEmpty(1).Max();
-        Opset = opset;
-        Device device = options.Device ?? CPU;
+        Opset = OnnxGraphValidator.DefaultOpset(model, sourcePath);
 
-        int bufferIndex = 0;
-        void AddConstant(string valueName, Tensor value)
-        {
-            string bufferName = $"c{bufferIndex++}_{Sanitize(valueName)}";
-            // Weights belong to the module, never to whatever dispose scope the caller happens to be in.
-            Tensor placed = value.to(device).DetachFromDisposeScope();
-            if (!ReferenceEquals(placed, value))
-                value.Dispose();
-            register_buffer(bufferName, placed, persistent: true);
-            _constantBuffers[valueName] = bufferName;
-        }
-
+        // Everything structural is checked before any weight is read.
+        var initializers = new HashSet<string>(StringComparer.Ordinal);
         foreach (TensorProto initializer in graph.Initializer)
-            AddConstant(initializer.Name, Convert(initializer, options.FloatType));
-
+            OnnxGraphValidator.Define(initializers, initializer.Name, sourcePath, "an initializer");
         // Older exporters list weights among the graph inputs too; an input with an initializer is a constant.
-        string[] realInputs = graph.Input.Select(i => i.Name).Where(n => !_constantBuffers.ContainsKey(n)).ToArray();
+        string[] realInputs = graph.Input.Select(i => i.Name).Where(n => !initializers.Contains(n)).ToArray();
         if (realInputs.Length != 1)
             throw new OnnxImportException($"ONNX file '{sourcePath}' has {realInputs.Length} inputs that are not initializers ({string.Join(", ", realInputs)}); an image backbone needs exactly one.");
         InputName = realInputs[0];
@@ -55,28 +42,111 @@ public sealed class OnnxGraphModule : nn.Module<Tensor, Tensor>
         InputShape = dims?.Select(d => d.DimValue > 0 ? d.DimValue : -1).ToArray() ?? [];
         OutputNames = graph.Output.Select(o => o.Name).ToArray();
 
-        var nodes = new List<OnnxNode>();
+        var available = new HashSet<string>(initializers, StringComparer.Ordinal);
+        OnnxGraphValidator.Define(available, InputName, sourcePath, "the graph input");
+        var (constantNodes, nodes) = ReadNodes(graph, available);
+        _nodes = OnnxGraphValidator.Order(nodes, available, sourcePath);
+        for (int i = 0; i < _nodes.Length; i++)
+            foreach (string output in _nodes[i].Outputs.Where(o => o.Length > 0))
+                _producer[output] = i;
+        foreach (string output in OutputNames)
+            if (!_producer.ContainsKey(output) && output != InputName)
+                throw new OnnxImportException($"ONNX file '{sourcePath}': graph output '{output}' is produced by no node.");
+
+        try
+        {
+            var constants = ReadConstants(graph, constantNodes, options);
+            OnnxGraphValidator.CheckConstantArguments(_nodes, constants);
+            CheckRunsOnDeclaredInput(options);
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The most elements a tensor that Reshape, Expand, Pad or ConstantOfShape asks for may have: 2^31 (8 GiB of
+    /// float32). A larger request, usually a corrupt shape, is an <see cref="OnnxImportException"/> naming the
+    /// node and the file, raised before anything is allocated.
+    /// </summary>
+    public const long MaxTensorElements = 1L << 31;
+
+    private (List<OnnxNode> Constants, List<OnnxNode> Others) ReadNodes(GraphProto graph, ISet<string> available)
+    {
+        var constants = new List<OnnxNode>();
+        var others = new List<OnnxNode>();
         for (int i = 0; i < graph.Node.Count; i++)
         {
             NodeProto proto = graph.Node[i];
-            var node = new OnnxNode(proto, i, opset);
+            var node = new OnnxNode(proto, i, Opset, SourcePath);
             if (proto.Domain is not ("" or "ai.onnx"))
                 throw Unsupported(node, $"domain '{proto.Domain}'");
             if (node.OpType == "Constant")
             {
-                AddConstant(node.Outputs[0], ConstantValue(node, options.FloatType));
-                continue;
+                if (node.Outputs.Length != 1 || node.Outputs[0].Length == 0)
+                    throw node.Error($"a Constant has exactly one output; this one has {node.Outputs.Length}.");
+                OnnxGraphValidator.Define(available, node.Outputs[0], SourcePath, $"node '{node.Name}'");
+                constants.Add(node);
             }
-            if (!OnnxOperators.Implementations.ContainsKey(node.OpType))
+            else if (!OnnxOperators.Implementations.ContainsKey(node.OpType))
                 throw Unsupported(node, "operator");
-            foreach (string output in node.Outputs.Where(o => o.Length > 0))
-                _producer[output] = nodes.Count;
-            nodes.Add(node);
+            else
+                others.Add(node);
         }
-        _nodes = nodes.ToArray();
-        foreach (string output in OutputNames)
-            if (!_producer.ContainsKey(output) && output != InputName)
-                throw new OnnxImportException($"ONNX file '{sourcePath}': graph output '{output}' is produced by no node.");
+        return (constants, others);
+    }
+
+    /// <summary>Converts the initializers and Constant nodes into buffers of the module, on the target device.</summary>
+    private Dictionary<string, Tensor> ReadConstants(GraphProto graph, IEnumerable<OnnxNode> constantNodes, OnnxImportOptions options)
+    {
+        Device device = options.Device ?? CPU;
+        var constants = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        void AddConstant(string valueName, Tensor value)
+        {
+            string bufferName = $"c{constants.Count}_{Sanitize(valueName)}";
+            // Weights belong to the module, never to whatever dispose scope the caller happens to be in.
+            Tensor placed = value.to(device).DetachFromDisposeScope();
+            if (!ReferenceEquals(placed, value))
+                value.Dispose();
+            register_buffer(bufferName, placed, persistent: true);
+            _constantBuffers[valueName] = bufferName;
+            constants[valueName] = placed;
+        }
+
+        foreach (TensorProto initializer in graph.Initializer)
+            AddConstant(initializer.Name, Convert(initializer, options.FloatType));
+        foreach (OnnxNode node in constantNodes)
+            AddConstant(node.Outputs[0], ConstantValue(node, options.FloatType));
+        return constants;
+    }
+
+    /// <summary>
+    /// Runs the whole graph once on zeros of its declared input shape (batch 1 where the batch is left open), so
+    /// that a graph whose shapes do not fit together fails at load with its own message. Skipped when the file
+    /// leaves a channel or spatial dimension open: every size the graph accepts is then as valid as another.
+    /// </summary>
+    private void CheckRunsOnDeclaredInput(OnnxImportOptions options)
+    {
+        if (InputShape.Count == 0 || InputShape.Skip(1).Any(d => d <= 0))
+            return;
+        long[] shape = InputShape.Select((d, i) => i == 0 && d <= 0 ? 1 : d).ToArray();
+        if (shape.Aggregate(1.0, (p, d) => p * d) > MaxTensorElements)
+            throw new OnnxImportException($"ONNX file '{SourcePath}' declares input '{InputName}' of shape [{string.Join(", ", shape)}], more than {MaxTensorElements} elements, the importer's limit.");
+        var read = new HashSet<string>(_nodes.SelectMany(n => n.Inputs), StringComparer.Ordinal);
+        string[] unread = _producer.Keys.Where(v => !read.Contains(v)).ToArray();
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        using var input = zeros(shape, options.FloatType, options.Device ?? CPU);
+        try
+        {
+            Evaluate(input, unread);
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+            throw new OnnxImportException($"ONNX file '{SourcePath}' does not run on its own declared input shape [{string.Join(", ", shape)}]: {e.Message}", e);
+        }
     }
 
     /// <summary>The file the module was imported from.</summary>
@@ -103,7 +173,8 @@ public sealed class OnnxGraphModule : nn.Module<Tensor, Tensor>
 
     /// <summary>Reads and imports an ONNX file.</summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="OnnxImportException">The file is not ONNX, or uses something the importer cannot run.</exception>
+    /// <exception cref="OnnxImportException">The file is not ONNX, is truncated or malformed, does not run on its own
+    /// declared input shape, or uses something the importer cannot run (see docs/design.md for the full list).</exception>
     public static OnnxGraphModule Load(string path, OnnxImportOptions? options = null)
     {
         if (!File.Exists(path))
@@ -169,7 +240,7 @@ public sealed class OnnxGraphModule : nn.Module<Tensor, Tensor>
             {
                 throw;
             }
-            catch (Exception e) when (e is ExternalException or ArgumentException or InvalidOperationException)
+            catch (Exception e) when (e is ExternalException or ArgumentException or InvalidOperationException or IndexOutOfRangeException or ArithmeticException)
             {
                 string shapes = string.Join(", ", inputs.Select(t => t is null ? "-" : "[" + string.Join(",", t.shape) + "]"));
                 throw new InvalidOperationException($"ONNX node '{node.Name}' ({node.OpType}) in '{SourcePath}' failed on inputs {shapes}: {e.Message}", e);
@@ -244,8 +315,8 @@ public sealed class OnnxGraphModule : nn.Module<Tensor, Tensor>
 
     private Tensor ConstantValue(OnnxNode node, ScalarType floatType)
     {
-        if (node.TensorAttribute("value") is { } proto)
-            return Convert(proto, floatType);
+        if (node.TensorValue("value", floatType) is { } value)
+            return value;
         if (node.Floats("value_floats") is { } floats)
             return tensor(floats).to_type(floatType);
         if (node.Ints("value_ints") is { } ints)
@@ -254,7 +325,7 @@ public sealed class OnnxGraphModule : nn.Module<Tensor, Tensor>
             return tensor(node.Float("value_float", 0)).to_type(floatType);
         if (node.HasAttribute("value_int"))
             return tensor(node.Int("value_int", 0));
-        throw node.Error($"in '{SourcePath}': only value, value_float(s) and value_int(s) constants are supported.");
+        throw node.Error("only value, value_float(s) and value_int(s) constants are supported.");
     }
 
     private static string Sanitize(string name) =>

@@ -1,9 +1,11 @@
 namespace Microsoft.ML.Inversion.Onnx;
 
 /// <summary>
-/// Thrown when an ONNX file cannot be turned into a TorchSharp module: the file is missing or not ONNX, the graph
-/// uses an operator or attribute this importer does not support, or a tensor has a type it cannot read.
-/// The message names the file, and where it applies the node and the operator.
+/// Thrown when an ONNX file cannot be turned into a TorchSharp module: the file is not ONNX or is truncated, the
+/// graph is malformed (no opset, a cycle, a value nothing produces, a weight or tensor whose header and data
+/// disagree, a shape over <see cref="OnnxGraphModule.MaxTensorElements"/>), or it uses an operator, attribute or
+/// tensor type this importer does not support. The message names the file, and where it applies the node or
+/// tensor and what was expected.
 /// </summary>
 public sealed class OnnxImportException : Exception
 {

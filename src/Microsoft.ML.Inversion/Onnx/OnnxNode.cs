@@ -7,19 +7,26 @@ internal sealed class OnnxNode
 {
     private readonly Dictionary<string, AttributeProto> _attributes;
 
-    public OnnxNode(NodeProto proto, int index, long opset)
+    public OnnxNode(NodeProto proto, int index, long opset, string sourcePath)
     {
+        SourcePath = sourcePath;
         OpType = proto.OpType;
         Name = string.IsNullOrEmpty(proto.Name) ? $"{proto.OpType}_{index}" : proto.Name;
         Inputs = proto.Input.ToArray();
         Outputs = proto.Output.ToArray();
         Opset = opset;
-        _attributes = proto.Attribute.ToDictionary(a => a.Name);
+        _attributes = new Dictionary<string, AttributeProto>(StringComparer.Ordinal);
+        foreach (AttributeProto attribute in proto.Attribute)
+            if (!_attributes.TryAdd(attribute.Name, attribute))
+                throw Error($"attribute '{attribute.Name}' is given twice.");
     }
 
     public string OpType { get; }
 
     public string Name { get; }
+
+    /// <summary>The file the node was read from, named in every error.</summary>
+    public string SourcePath { get; }
 
     public string[] Inputs { get; }
 
@@ -43,5 +50,20 @@ internal sealed class OnnxNode
     public TensorProto? TensorAttribute(string name) => _attributes.TryGetValue(name, out var a) ? a.T : null;
 
     /// <summary>An error that names this node and its operator.</summary>
-    public OnnxImportException Error(string what) => new($"ONNX node '{Name}' ({OpType}): {what}");
+    public OnnxImportException Error(string what) => new($"ONNX node '{Name}' ({OpType}) in '{SourcePath}': {what}");
+
+    /// <summary>A tensor attribute read as a tensor; a malformed one is an error naming this node.</summary>
+    public TorchSharp.torch.Tensor? TensorValue(string name, TorchSharp.torch.ScalarType floatType)
+    {
+        if (TensorAttribute(name) is not { } proto)
+            return null;
+        try
+        {
+            return OnnxTensorConverter.ToTensor(proto, floatType);
+        }
+        catch (OnnxImportException e)
+        {
+            throw Error($"attribute '{name}': {e.Message}");
+        }
+    }
 }

@@ -39,6 +39,7 @@ public static class OnnxOperators
         ["Shape"] = ShapeOperators.Shape,
         ["Gather"] = ShapeOperators.Gather,
         ["ConstantOfShape"] = ShapeOperators.ConstantOfShape,
+        ["Expand"] = ShapeOperators.Expand,
         ["Cast"] = ShapeOperators.Cast,
         ["Identity"] = ShapeOperators.Identity,
         ["Dropout"] = ShapeOperators.Dropout,

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Google.Protobuf;
 using Onnx;
 using TorchSharp;
@@ -12,11 +13,12 @@ internal static class OnnxTensorConverter
 
     /// <summary>
     /// Converts an ONNX tensor. Floating-point data becomes <paramref name="floatType"/>; integers stay int64
-    /// (they only ever describe shapes, axes and indices in image CNNs).
+    /// (they only ever describe shapes, axes and indices in image CNNs). The declared dims are checked against
+    /// the data before anything is allocated.
     /// </summary>
     public static Tensor ToTensor(TensorProto proto, ScalarType floatType)
     {
-        long[] shape = proto.Dims.ToArray();
+        long[] shape = CheckedShape(proto);
         bool raw = proto.RawData.Length > 0;
         switch (proto.DataType)
         {
@@ -37,20 +39,69 @@ internal static class OnnxTensorConverter
                     int[] values = raw ? FromRaw<int>(proto.RawData) : proto.Int32Data.ToArray();
                     return tensor(values.Select(v => (long)v).ToArray(), shape);
                 }
-            case Int8:
-            case Uint8:
-            case Bool:
+            default:
                 {
                     long[] values = raw
                         ? proto.RawData.Span.ToArray().Select(b => proto.DataType == Int8 ? (long)(sbyte)b : b).ToArray()
                         : proto.Int32Data.Select(v => (long)v).ToArray();
                     return tensor(values, shape);
                 }
-            default:
-                throw new OnnxImportException($"tensor '{proto.Name}' has ONNX data type {proto.DataType}, which this importer does not read (float, double, int8/32/64, uint8 and bool are supported).");
         }
     }
 
+    /// <summary>
+    /// The tensor's dims, after checking that its type is readable, its data is stored in the file, every dim is
+    /// non-negative, their product fits in a long and the data holds exactly that many values.
+    /// </summary>
+    private static long[] CheckedShape(TensorProto proto)
+    {
+        if (proto.DataLocation == TensorProto.Types.DataLocation.External || proto.ExternalData.Count > 0)
+            throw Error(proto, "stores its data outside the model file (data_location = EXTERNAL). External data is not supported and is never read; save the model with its weights embedded.");
+        int elementSize = ElementSize(proto);
+        long[] shape = proto.Dims.ToArray();
+        if (shape.Any(d => d < 0))
+            throw Error(proto, $"has negative dims [{string.Join(", ", shape)}]; every dim must be 0 or more.");
+        long declared = 1;
+        foreach (long d in shape)
+            if (!TryMultiply(declared, d, out declared))
+                throw Error(proto, $"declares dims [{string.Join(", ", shape)}], whose product overflows a 64-bit count of values.");
+        long stored = StoredCount(proto, elementSize);
+        if (stored != declared)
+            throw Error(proto, $"declares dims [{string.Join(", ", shape)}] ({declared} values) but its data holds {stored} values.");
+        return shape;
+    }
+
+    private static bool TryMultiply(long a, long b, out long product)
+    {
+        product = a * b;
+        return b == 0 || a <= long.MaxValue / b;
+    }
+
+    private static long StoredCount(TensorProto proto, int elementSize)
+    {
+        if (proto.RawData.Length == 0)
+            return proto.DataType switch
+            {
+                Float => proto.FloatData.Count,
+                Double => proto.DoubleData.Count,
+                Int64 => proto.Int64Data.Count,
+                _ => proto.Int32Data.Count,
+            };
+        if (proto.RawData.Length % elementSize != 0)
+            throw Error(proto, $"has {proto.RawData.Length} bytes of raw data, which is not a whole number of {elementSize}-byte values.");
+        return proto.RawData.Length / elementSize;
+    }
+
+    private static int ElementSize(TensorProto proto) => proto.DataType switch
+    {
+        Float or Int32 => 4,
+        Double or Int64 => 8,
+        Int8 or Uint8 or Bool => 1,
+        _ => throw Error(proto, $"has ONNX data type {proto.DataType}, which this importer does not read (float, double, int8/32/64, uint8 and bool are supported)."),
+    };
+
+    private static OnnxImportException Error(TensorProto proto, string what) => new($"tensor '{proto.Name}' {what}");
+
     private static T[] FromRaw<T>(ByteString bytes) where T : struct =>
-        System.Runtime.InteropServices.MemoryMarshal.Cast<byte, T>(bytes.Span).ToArray();
+        MemoryMarshal.Cast<byte, T>(bytes.Span).ToArray();
 }

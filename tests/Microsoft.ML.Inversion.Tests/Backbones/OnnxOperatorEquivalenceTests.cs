@@ -11,7 +11,7 @@ namespace Microsoft.ML.Inversion.Tests.Backbones;
 [TestClass]
 public sealed class OnnxOperatorEquivalenceTests
 {
-    private static void AssertMatchesOnnxRuntime(string path, long[] inputShape, IReadOnlyList<string> outputs)
+    internal static void AssertMatchesOnnxRuntime(string path, long[] inputShape, IReadOnlyList<string> outputs)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();

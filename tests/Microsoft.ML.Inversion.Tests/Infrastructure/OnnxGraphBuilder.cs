@@ -16,6 +16,20 @@ internal sealed class OnnxGraphBuilder
         _graph.Input.Add(ValueInfo(inputName, inputShape));
     }
 
+    /// <summary>The graph being built, for tests that tamper with it (reorder nodes, rewire inputs).</summary>
+    public GraphProto Graph => _graph;
+
+    /// <summary>The node that produces <paramref name="output"/>.</summary>
+    public NodeProto Producer(string output) => _graph.Node.Single(n => n.Output.Contains(output));
+
+    /// <summary>Adds an initializer exactly as given (possibly malformed) and returns its name.</summary>
+    public string Initializer(TensorProto proto)
+    {
+        _graph.Initializer.Add(proto);
+        return proto.Name;
+    }
+
+    /// <summary>A value-info entry; a negative or zero size leaves that dimension open.</summary>
     public static ValueInfoProto ValueInfo(string name, long[]? shape = null, int elemType = 1)
     {
         var tensorType = new TypeProto.Types.Tensor { ElemType = elemType };
@@ -82,10 +96,12 @@ internal sealed class OnnxGraphBuilder
 
     public void Output(string name) => _graph.Output.Add(ValueInfo(name));
 
-    public string Save(string path, long opset)
+    /// <summary>Writes the model; a null opset writes no opset_import at all.</summary>
+    public string Save(string path, long? opset)
     {
         var model = new ModelProto { IrVersion = 8, ProducerName = "Inversion.ML tests", Graph = _graph };
-        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = opset });
+        if (opset is { } version)
+            model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = version });
         File.WriteAllBytes(path, model.ToByteArray());
         return path;
     }

@@ -10,6 +10,8 @@ internal static class LinearOperators
     {
         Tensor x = inputs.Required(node, 0), weight = inputs.Required(node, 1);
         Tensor? bias = inputs.Optional(2);
+        if (WeightProblem(node.Inputs[1], weight.shape) is { } problem)
+            throw node.Error(problem);
         int spatial = (int)x.dim() - 2;
         if (spatial != 2 && spatial != 1)
             throw node.Error($"only 1-D and 2-D convolutions are supported; the input has {spatial} spatial dimensions.");
@@ -30,6 +32,12 @@ internal static class LinearOperators
             : F.conv1d(x, weight, bias, strides[0], symmetric[0], dilations[0], group);
         return [y];
     }
+
+    /// <summary>What is wrong with a convolution weight of this shape, or null when it can be used.</summary>
+    public static string? WeightProblem(string weightName, IReadOnlyList<long> shape) =>
+        shape.Count < 3 || shape.Any(d => d <= 0)
+            ? $"the weight '{weightName}' has shape [{string.Join(", ", shape)}]; expected [output channels, input channels / group, kernel...] with every size positive."
+            : null;
 
     public static Tensor[] Gemm(OnnxNode node, Tensor?[] inputs)
     {

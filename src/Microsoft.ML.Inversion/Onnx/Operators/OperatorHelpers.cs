@@ -28,4 +28,23 @@ internal static class OperatorHelpers
     public static long Axis(long axis, long rank) => axis < 0 ? axis + rank : axis;
 
     public static Tensor[] One(Tensor t) => [t];
+
+    /// <summary>
+    /// Refuses, before anything is allocated, a shape with a negative size or more than
+    /// <see cref="OnnxGraphModule.MaxTensorElements"/> elements.
+    /// </summary>
+    public static long[] WithinLimit(this OnnxNode node, long[] shape, string what)
+    {
+        string dims = string.Join(", ", shape);
+        long count = 1;
+        foreach (long d in shape)
+        {
+            if (d < 0)
+                throw node.Error($"{what} [{dims}] has a negative size.");
+            if (d > 0 && count > OnnxGraphModule.MaxTensorElements / d)
+                throw node.Error($"{what} [{dims}] has more than {OnnxGraphModule.MaxTensorElements} elements, the importer's limit; nothing was allocated.");
+            count *= d;
+        }
+        return shape;
+    }
 }

@@ -6,10 +6,25 @@ namespace Microsoft.ML.Inversion.Onnx.Operators;
 
 /// <summary>
 /// Operators that move, select or describe elements: Flatten, Reshape, Transpose, Concat, Split, Slice, Pad,
-/// Squeeze, Unsqueeze, Shape, Gather, ConstantOfShape, Cast, Identity and Dropout (inference: identity).
+/// Squeeze, Unsqueeze, Shape, Gather, ConstantOfShape, Expand, Cast, Identity and Dropout (inference: identity).
 /// </summary>
 internal static class ShapeOperators
 {
+    /// <summary>The operators whose output size is given by an input, and the index of that input.</summary>
+    public static readonly IReadOnlyDictionary<string, int> ShapeInputs = new Dictionary<string, int>
+    {
+        ["Reshape"] = 1,
+        ["Expand"] = 1,
+        ["ConstantOfShape"] = 0,
+    };
+
+    /// <summary>
+    /// Refuses a requested output shape that is too large (see <see cref="OperatorHelpers.WithinLimit"/>). A
+    /// Reshape's 0 (copy a dimension) and -1 (infer it) entries cannot make it larger than its input.
+    /// </summary>
+    public static void CheckRequestedShape(OnnxNode node, long[] shape) =>
+        node.WithinLimit(node.OpType == "Reshape" ? shape.Where(d => d is not (0 or -1)).ToArray() : shape, "the requested shape");
+
     public static Tensor[] Identity(OnnxNode node, Tensor?[] inputs) => [inputs.Required(node, 0).alias()];
 
     public static Tensor[] Dropout(OnnxNode node, Tensor?[] inputs)
@@ -35,7 +50,8 @@ internal static class ShapeOperators
             ? node.Ints("shape") ?? throw node.Error("the shape attribute is required before opset 5.")
             : OperatorHelpers.Longs(inputs.Required(node, 1));
         bool allowZero = node.Int("allowzero", 0) != 0;
-        long[] resolved = shape.Select((d, i) => d == 0 && !allowZero ? x.shape[i] : d).ToArray();
+        long[] resolved = shape.Select((d, i) => d == 0 && !allowZero && i < x.dim() ? x.shape[i] : d).ToArray();
+        CheckRequestedShape(node, resolved);
         return [x.reshape(resolved)];
     }
 
@@ -155,6 +171,7 @@ internal static class ShapeOperators
             "edge" => PaddingModes.Replicate,
             _ => throw node.Error($"mode '{mode}' is not one of constant, reflect, edge."),
         };
+        node.WithinLimit(x.shape.Select((d, i) => d + pads[i] + pads[i + rank]).ToArray(), "the padded shape");
         long[] torchPad = padding.ForTorchPad();
         if (torchMode != PaddingModes.Constant)
         {
@@ -215,12 +232,34 @@ internal static class ShapeOperators
     public static Tensor[] ConstantOfShape(OnnxNode node, Tensor?[] inputs)
     {
         long[] shape = OperatorHelpers.Longs(inputs.Required(node, 0));
-        var proto = node.TensorAttribute("value");
-        if (proto is null)
+        CheckRequestedShape(node, shape);
+        using Tensor? value = node.TensorValue("value", ScalarType.Float32);
+        if (value is null)
             return [zeros(shape)];
-        using Tensor value = OnnxTensorConverter.ToTensor(proto, ScalarType.Float32);
+        if (value.numel() != 1)
+            throw node.Error($"the value attribute has {value.numel()} elements; expected one.");
         return [value.reshape(1).expand(shape).contiguous()];
     }
+
+    /// <summary>ONNX Expand: broadcasts the input and the requested shape against each other (NumPy rules).</summary>
+    public static Tensor[] Expand(OnnxNode node, Tensor?[] inputs)
+    {
+        Tensor x = inputs.Required(node, 0);
+        long[] requested = OperatorHelpers.Longs(inputs.Required(node, 1));
+        CheckRequestedShape(node, requested);
+        int rank = Math.Max((int)x.dim(), requested.Length);
+        var shape = new long[rank];
+        for (int d = 0; d < rank; d++)
+        {
+            long a = DimFromEnd(x.shape, rank - 1 - d), b = DimFromEnd(requested, rank - 1 - d);
+            shape[d] = a == b || b == 1 ? a : a == 1 ? b
+                : throw node.Error($"the input shape [{string.Join(", ", x.shape)}] does not broadcast to [{string.Join(", ", requested)}].");
+        }
+        node.WithinLimit(shape, "the expanded shape");
+        return [x.expand(shape)];
+    }
+
+    private static long DimFromEnd(long[] shape, int fromEnd) => fromEnd < shape.Length ? shape[shape.Length - 1 - fromEnd] : 1;
 
     public static Tensor[] Cast(OnnxNode node, Tensor?[] inputs)
     {
