@@ -9,7 +9,9 @@ using Microsoft.ML.Transforms.Image;
 //   dotnet run --project samples/Inversion.Pipeline -- [--images DIR] [--out DIR] [--layer stage2] [--iterations N] [--batch-size N]
 var settings = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
 {
-    ["images"] = Path.Combine("tests", "images"), ["out"] = Path.Combine("out", "pipeline"), ["layer"] = "stage2",
+    ["images"] = Path.Combine("tests", "images"),
+    ["out"] = Path.Combine("out", "pipeline"),
+    ["layer"] = "stage2",
 };
 for (int i = 0; i + 1 < args.Length; i += 2)
     settings[args[i].TrimStart('-')] = args[i + 1];

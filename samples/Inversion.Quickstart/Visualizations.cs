@@ -38,8 +38,17 @@ internal static class Visualizations
                 ImageTensors.Save(image, Path.Combine(arguments.Out, $"{label}-{arguments.Task}.png"));
                 double roughness = ImageMeasures.NeighbourDifference(image) / naturalDifference;
                 tiles.Add(new ContactSheetTile($"{label}\n{result.Scores[i]:F2}, r {roughness:F2}", image));
-                runs.Add(new { layer, task = arguments.Task, channel = arguments.Task == "maximize" ? arguments.Channels?[i] ?? i : (long?)null,
-                    score = result.Scores[i], scoreName = result.ScoreName, roughness, iterations = result.Iterations, seconds = result.Seconds / result.Scores.Count });
+                runs.Add(new
+                {
+                    layer,
+                    task = arguments.Task,
+                    channel = arguments.Task == "maximize" ? arguments.Channels?[i] ?? i : (long?)null,
+                    score = result.Scores[i],
+                    scoreName = result.ScoreName,
+                    roughness,
+                    iterations = result.Iterations,
+                    seconds = result.Seconds / result.Scores.Count
+                });
                 AnsiConsole.MarkupLine($"  {Markup.Escape(label)}: {Markup.Escape(result.ScoreName)} {result.Scores[i]:F3}, roughness {roughness:F2}");
             }
         }

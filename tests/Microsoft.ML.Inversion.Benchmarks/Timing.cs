@@ -85,7 +85,12 @@ internal static class Timing
         IDataView data = context.Data.LoadFromEnumerable(Enumerable.Range(0, rows).Select(_ => new Row { Image = photo }));
         using var transformer = context.Transforms.InvertImageRepresentation(new ImageInversionOptions
         {
-            OutputColumnName = "Reconstruction", InputColumnName = "Image", Layer = "conv1", Iterations = 1, ImageWidth = 64, ImageHeight = 64,
+            OutputColumnName = "Reconstruction",
+            InputColumnName = "Image",
+            Layer = "conv1",
+            Iterations = 1,
+            ImageWidth = 64,
+            ImageHeight = 64,
         }).Fit(data);
         IDataView output = transformer.Transform(data);
         long rssAt20 = 0, managedAt20 = 0, rssEnd = 0, managedEnd = 0, peak = 0;
@@ -117,7 +122,11 @@ internal static class Timing
         IDataView data = context.Data.LoadFromEnumerable(Enumerable.Range(0, 4).Select(_ => new Row224 { Image = image }));
         using var transformer = context.Transforms.InvertImageRepresentation(new ImageInversionOptions
         {
-            OutputColumnName = "Reconstruction", InputColumnName = "Image", Layer = "stage2", Iterations = iterations, BatchSize = 1,
+            OutputColumnName = "Reconstruction",
+            InputColumnName = "Image",
+            Layer = "stage2",
+            Iterations = iterations,
+            BatchSize = 1,
         }).Fit(data);
         var watch = Stopwatch.StartNew();
         IDataView output = transformer.Transform(data);

@@ -3,7 +3,6 @@ using System.Text.Json;
 using Microsoft.ML.Inversion.Engine;
 using Microsoft.ML.Inversion.Imaging;
 using Microsoft.ML.Inversion.Measurements;
-using Microsoft.ML.Inversion.Measures;
 using Microsoft.ML.Inversion.Reporting;
 using Microsoft.ML.Inversion.Representations;
 using static TorchSharp.torch;

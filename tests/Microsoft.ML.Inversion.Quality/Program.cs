@@ -4,9 +4,9 @@ using System.Text.Json;
 using Microsoft.ML.Inversion.Backbones;
 using Microsoft.ML.Inversion.Engine;
 using Microsoft.ML.Inversion.Imaging;
+using Microsoft.ML.Inversion.Measurements;
 using Microsoft.ML.Inversion.Measures;
 using Microsoft.ML.Inversion.Quality;
-using Microsoft.ML.Inversion.Measurements;
 using Microsoft.ML.Inversion.Reporting;
 using static TorchSharp.torch;
 

@@ -45,13 +45,24 @@ public static class TorchVisionBackbones
 
     private static Dictionary<string, string> ResNet() => new()
     {
-        ["conv1"] = "relu", ["pool1"] = "maxpool", ["stage1"] = "layer1", ["stage2"] = "layer2",
-        ["stage3"] = "layer3", ["stage4"] = "layer4", ["pool5"] = "avgpool",
+        ["conv1"] = "relu",
+        ["pool1"] = "maxpool",
+        ["stage1"] = "layer1",
+        ["stage2"] = "layer2",
+        ["stage3"] = "layer3",
+        ["stage4"] = "layer4",
+        ["pool5"] = "avgpool",
     };
 
     private static Dictionary<string, string> Alexnet() => new()
     {
-        ["conv1"] = "features.1", ["pool1"] = "features.2", ["conv2"] = "features.4", ["pool2"] = "features.5",
-        ["conv3"] = "features.7", ["conv4"] = "features.9", ["conv5"] = "features.11", ["pool5"] = "features.12",
+        ["conv1"] = "features.1",
+        ["pool1"] = "features.2",
+        ["conv2"] = "features.4",
+        ["pool2"] = "features.5",
+        ["conv3"] = "features.7",
+        ["conv4"] = "features.9",
+        ["conv5"] = "features.11",
+        ["pool5"] = "features.12",
     };
 }

@@ -1,5 +1,4 @@
 using Microsoft.ML.Data;
-using TorchSharp;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 

@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using Microsoft.ML.Inversion.Backbones;
 using Microsoft.ML.Inversion.Representations;
 using static TorchSharp.torch;

@@ -1,4 +1,3 @@
-using Microsoft.ML.Data;
 using Microsoft.ML.Inversion.Backbones;
 using Microsoft.ML.Inversion.Engine;
 using Microsoft.ML.Runtime;

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using Google.Protobuf;
 using Onnx;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Inversion.Onnx;

@@ -1,6 +1,5 @@
 using Microsoft.ML.Inversion.Backbones;
 using Microsoft.ML.Inversion.Onnx;
-using Microsoft.VisualStudio.TestTools.UnitTesting;
 
 namespace Microsoft.ML.Inversion.Tests.Backbones;
 

@@ -1,6 +1,5 @@
 using Microsoft.ML.Inversion.Backbones;
 using Microsoft.ML.Inversion.Onnx;
-using Microsoft.VisualStudio.TestTools.UnitTesting;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Inversion.Tests.Backbones;

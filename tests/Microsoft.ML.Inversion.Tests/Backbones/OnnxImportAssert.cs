@@ -1,5 +1,4 @@
 using Microsoft.ML.Inversion.Onnx;
-using Microsoft.VisualStudio.TestTools.UnitTesting;
 
 namespace Microsoft.ML.Inversion.Tests.Backbones;
 

@@ -1,5 +1,4 @@
 using Google.Protobuf;
-using Microsoft.VisualStudio.TestTools.UnitTesting;
 using Onnx;
 
 namespace Microsoft.ML.Inversion.Tests.Backbones;

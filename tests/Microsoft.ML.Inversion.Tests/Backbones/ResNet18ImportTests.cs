@@ -1,6 +1,5 @@
 using Microsoft.ML.Inversion.Backbones;
 using Microsoft.ML.Inversion.Imaging;
-using Microsoft.VisualStudio.TestTools.UnitTesting;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Inversion.Tests.Backbones;
@@ -42,8 +41,13 @@ public sealed class ResNet18ImportTests
     {
         var expected = new Dictionary<string, long[]>
         {
-            ["conv1"] = [64, 112, 112], ["pool1"] = [64, 56, 56], ["stage1"] = [64, 56, 56], ["stage2"] = [128, 28, 28],
-            ["stage3"] = [256, 14, 14], ["stage4"] = [512, 7, 7], ["pool5"] = [512, 1, 1],
+            ["conv1"] = [64, 112, 112],
+            ["pool1"] = [64, 56, 56],
+            ["stage1"] = [64, 56, 56],
+            ["stage2"] = [128, 28, 28],
+            ["stage3"] = [256, 14, 14],
+            ["stage4"] = [512, 7, 7],
+            ["pool5"] = [512, 1, 1],
         };
         foreach (var (alias, shape) in expected)
         {

@@ -1,5 +1,4 @@
 using Microsoft.ML.Inversion.Backbones;
-using Microsoft.VisualStudio.TestTools.UnitTesting;
 using TorchSharp;
 using static TorchSharp.torch;
 

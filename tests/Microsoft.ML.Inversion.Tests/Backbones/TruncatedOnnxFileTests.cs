@@ -1,5 +1,4 @@
 using Microsoft.ML.Inversion.Onnx;
-using Microsoft.VisualStudio.TestTools.UnitTesting;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Inversion.Tests.Backbones;

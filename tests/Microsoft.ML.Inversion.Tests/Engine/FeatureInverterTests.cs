@@ -1,7 +1,6 @@
 using Microsoft.ML.Inversion.Engine;
 using Microsoft.ML.Inversion.Imaging;
 using Microsoft.ML.Inversion.Measures;
-using Microsoft.VisualStudio.TestTools.UnitTesting;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Inversion.Tests.Engine;

@@ -1,5 +1,4 @@
 using Microsoft.ML.Inversion.Engine;
-using Microsoft.VisualStudio.TestTools.UnitTesting;
 
 namespace Microsoft.ML.Inversion.Tests.Engine;
 

@@ -1,6 +1,5 @@
 using Microsoft.ML.Inversion.Measures;
 using Microsoft.ML.Inversion.Objectives;
-using Microsoft.VisualStudio.TestTools.UnitTesting;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Inversion.Tests.Engine;

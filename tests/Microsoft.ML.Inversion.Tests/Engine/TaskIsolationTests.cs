@@ -3,7 +3,6 @@ using Microsoft.ML.Inversion.Engine;
 using Microsoft.ML.Inversion.Engine.Tasks;
 using Microsoft.ML.Inversion.Imaging;
 using Microsoft.ML.Inversion.Objectives;
-using Microsoft.VisualStudio.TestTools.UnitTesting;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Inversion.Tests.Engine;

@@ -1,6 +1,5 @@
 using Microsoft.ML.Inversion.Imaging;
 using Microsoft.ML.Inversion.Transforms;
-using Microsoft.VisualStudio.TestTools.UnitTesting;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Inversion.Tests.Engine;

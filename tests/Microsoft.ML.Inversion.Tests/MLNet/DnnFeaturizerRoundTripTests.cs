@@ -1,7 +1,6 @@
 using Microsoft.ML.Data;
-using Microsoft.ML.Transforms.Image;
 using Microsoft.ML.Inversion.Imaging;
-using Microsoft.VisualStudio.TestTools.UnitTesting;
+using Microsoft.ML.Transforms.Image;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Inversion.Tests.MLNet;
@@ -49,6 +48,6 @@ public sealed class DnnFeaturizerRoundTripTests
         public float[] Embedding { get; set; } = [];
 
         [ImageType(224, 224)]
-    public MLImage? Reconstruction { get; set; }
+        public MLImage? Reconstruction { get; set; }
     }
 }

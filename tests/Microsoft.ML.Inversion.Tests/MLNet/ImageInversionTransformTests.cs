@@ -1,10 +1,9 @@
 using System.Diagnostics;
 using Microsoft.ML.Data;
-using Microsoft.ML.Transforms.Image;
 using Microsoft.ML.Inversion.Engine;
 using Microsoft.ML.Inversion.Imaging;
 using Microsoft.ML.Inversion.MLNet;
-using Microsoft.VisualStudio.TestTools.UnitTesting;
+using Microsoft.ML.Transforms.Image;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Inversion.Tests.MLNet;
@@ -261,7 +260,12 @@ public sealed class ImageInversionTransformTests
         IDataView data = context.Data.LoadFromEnumerable([new EmbeddingRow { Features = good }, new EmbeddingRow { Features = bad }]);
         using var transformer = context.Transforms.InvertImageRepresentation(new ImageInversionOptions
         {
-            OutputColumnName = "Reconstruction", InputColumnName = "Features", Layer = "pool5", Iterations = 2, OutputWidth = 64, OutputHeight = 64,
+            OutputColumnName = "Reconstruction",
+            InputColumnName = "Features",
+            Layer = "pool5",
+            Iterations = 2,
+            OutputWidth = 64,
+            OutputHeight = 64,
         }).Fit(data);
         var error = Assert.ThrowsExactly<InvalidOperationException>(() => context.Data.CreateEnumerable<FeatureReconstructionRow>(transformer.Transform(data), false).ToArray());
         StringAssert.Contains(error.Message, "Row 1: the feature vector in column 'Features' has a NaN value at index 10");
@@ -300,7 +304,7 @@ public sealed class ImageInversionTransformTests
         public string Label { get; set; } = "";
 
         [ImageType(64, 64)]
-    public MLImage? Reconstruction { get; set; }
+        public MLImage? Reconstruction { get; set; }
 
         public float FeatureError { get; set; }
 

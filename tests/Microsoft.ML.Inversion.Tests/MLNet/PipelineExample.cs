@@ -17,7 +17,7 @@ public static class PipelineExample
         public string Path { get; set; } = "";
 
         [ImageType(224, 224)]
-    public MLImage? Reconstruction { get; set; }
+        public MLImage? Reconstruction { get; set; }
 
         public float FeatureError { get; set; }
     }

@@ -1,5 +1,4 @@
 using Microsoft.ML.Inversion.Imaging;
-using Microsoft.VisualStudio.TestTools.UnitTesting;
 
 namespace Microsoft.ML.Inversion.Tests.MLNet;
 

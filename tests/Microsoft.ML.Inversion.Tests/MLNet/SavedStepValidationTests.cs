@@ -1,9 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
-using Microsoft.ML.Data;
 using Microsoft.ML.Inversion.MLNet;
 using Microsoft.ML.Transforms.Image;
-using Microsoft.VisualStudio.TestTools.UnitTesting;
 
 namespace Microsoft.ML.Inversion.Tests.MLNet;
 
@@ -19,7 +17,11 @@ public sealed class SavedStepValidationTests
         IDataView data = MLNetTestData.Photos(context, 64, 1);
         using var transformer = context.Transforms.InvertImageRepresentation(new ImageInversionOptions
         {
-            InputColumnName = "Image", Layer = "conv1", Iterations = 2, ImageWidth = 64, ImageHeight = 64,
+            InputColumnName = "Image",
+            Layer = "conv1",
+            Iterations = 2,
+            ImageWidth = 64,
+            ImageHeight = 64,
         }).Fit(data);
         string path = Path.Combine(TestEnvironment.NewTempFolder(), "step.json");
         transformer.SaveTo(path);
@@ -80,7 +82,13 @@ public sealed class SavedStepValidationTests
         IDataView data = MLNetTestData.Photos(context, 64, 1);
         var estimator = context.Transforms.InvertImageRepresentation(new ImageInversionOptions
         {
-            InputColumnName = "Image", Layer = "conv1", Iterations = 1, ImageWidth = 64, ImageHeight = 64, OutputWidth = 48, OutputHeight = 40,
+            InputColumnName = "Image",
+            Layer = "conv1",
+            Iterations = 1,
+            ImageWidth = 64,
+            ImageHeight = 64,
+            OutputWidth = 48,
+            OutputHeight = 40,
         });
         var declared = estimator.GetOutputSchema(MLNetInternals.SchemaShapeOf(data.Schema)).Single(c => c.Name == "Reconstruction");
         using var transformer = estimator.Fit(data);

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Microsoft.ML.Data;
 using Microsoft.ML.Inversion.MLNet;
-using Microsoft.VisualStudio.TestTools.UnitTesting;
 
 namespace Microsoft.ML.Inversion.Tests.MLNet;
 
@@ -16,8 +15,13 @@ public sealed class StreamingMemoryTests
         IDataView data = context.Data.LoadFromEnumerable(Enumerable.Range(0, 200).Select(i => new ImageRow { Image = photos[i % 3], Name = $"row{i}" }));
         var options = new ImageInversionOptions
         {
-            OutputColumnName = "Reconstruction", InputColumnName = "Image", Layer = "conv1", Iterations = 1,
-            ImageWidth = 32, ImageHeight = 32, FeatureErrorColumnName = "FeatureError",
+            OutputColumnName = "Reconstruction",
+            InputColumnName = "Image",
+            Layer = "conv1",
+            Iterations = 1,
+            ImageWidth = 32,
+            ImageHeight = 32,
+            FeatureErrorColumnName = "FeatureError",
         };
         using var transformer = context.Transforms.InvertImageRepresentation(options).Fit(data);
         IDataView output = transformer.Transform(data);

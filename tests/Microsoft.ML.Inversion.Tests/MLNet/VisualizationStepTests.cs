@@ -2,7 +2,6 @@ using Microsoft.ML.Data;
 using Microsoft.ML.Inversion.Imaging;
 using Microsoft.ML.Inversion.MLNet;
 using Microsoft.ML.Transforms.Image;
-using Microsoft.VisualStudio.TestTools.UnitTesting;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Inversion.Tests.MLNet;

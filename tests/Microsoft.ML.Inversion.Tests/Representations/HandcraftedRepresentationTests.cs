@@ -2,7 +2,6 @@ using Microsoft.ML.Inversion.Engine;
 using Microsoft.ML.Inversion.Imaging;
 using Microsoft.ML.Inversion.Measures;
 using Microsoft.ML.Inversion.Representations;
-using Microsoft.VisualStudio.TestTools.UnitTesting;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Inversion.Tests.Representations;
