@@ -20,15 +20,7 @@ public static class InversionCatalog
     public static ImageInversionEstimator InvertImageRepresentation(this TransformsCatalog catalog, string outputColumnName,
         string? inputColumnName = null, string layer = ImageInversionOptions.Defaults.Layer, BackboneReference? backbone = null,
         int? iterations = null, string preset = RowStepOptions.Defaults.Preset) =>
-        new(GetContext(catalog), new ImageInversionOptions
-        {
-            OutputColumnName = outputColumnName,
-            InputColumnName = inputColumnName,
-            Layer = layer,
-            Backbone = backbone ?? BackboneReference.BuiltInResNet18,
-            Iterations = iterations,
-            Preset = preset,
-        });
+        new(GetContext(catalog), WithStep(new ImageInversionOptions { InputColumnName = inputColumnName, Preset = preset }, outputColumnName, layer, backbone, iterations));
 
     /// <summary>
     /// Reconstructs, for each row, an image from a stored representation: <paramref name="featuresColumnName"/> holds
@@ -46,16 +38,8 @@ public static class InversionCatalog
     public static ImageInversionEstimator InvertFeatures(this TransformsCatalog catalog, string outputColumnName,
         string featuresColumnName, string layer = ImageInversionOptions.Defaults.FeatureLayer, BackboneReference? backbone = null, int? imageWidth = null, int? imageHeight = null,
         int? iterations = null) =>
-        new(GetContext(catalog), new ImageInversionOptions
-        {
-            OutputColumnName = outputColumnName,
-            InputColumnName = featuresColumnName,
-            Layer = layer,
-            Backbone = backbone ?? BackboneReference.BuiltInResNet18,
-            ImageWidth = imageWidth,
-            ImageHeight = imageHeight,
-            Iterations = iterations,
-        });
+        new(GetContext(catalog), WithStep(new ImageInversionOptions { InputColumnName = featuresColumnName, ImageWidth = imageWidth, ImageHeight = imageHeight },
+            outputColumnName, layer, backbone, iterations));
 
     /// <summary>The inversion step with every option (see <see cref="ImageInversionOptions"/>).</summary>
     public static ImageInversionEstimator InvertImageRepresentation(this TransformsCatalog catalog, ImageInversionOptions options) =>
@@ -76,15 +60,8 @@ public static class InversionCatalog
     public static CaricatureEstimator CaricatureImages(this TransformsCatalog catalog, string outputColumnName,
         string? inputColumnName = null, string layer = CaricatureOptions.Defaults.Layer, BackboneReference? backbone = null, int? iterations = null,
         string? amplificationColumnName = null) =>
-        new(GetContext(catalog), new CaricatureOptions
-        {
-            OutputColumnName = outputColumnName,
-            InputColumnName = inputColumnName,
-            Layer = layer,
-            Backbone = backbone ?? BackboneReference.BuiltInResNet18,
-            Iterations = iterations,
-            AmplificationColumnName = amplificationColumnName,
-        });
+        new(GetContext(catalog), WithStep(new CaricatureOptions { InputColumnName = inputColumnName, AmplificationColumnName = amplificationColumnName },
+            outputColumnName, layer, backbone, iterations));
 
     /// <summary>The caricature step with every option (see <see cref="CaricatureOptions"/>).</summary>
     public static CaricatureEstimator CaricatureImages(this TransformsCatalog catalog, CaricatureOptions options) =>
@@ -106,15 +83,8 @@ public static class InversionCatalog
         string channelColumnName = ActivationMaximizationOptions.Defaults.ChannelColumnName,
         string layer = ActivationMaximizationOptions.Defaults.Layer, string? layerColumnName = null, BackboneReference? backbone = null,
         int? iterations = null) =>
-        new(GetContext(catalog), new ActivationMaximizationOptions
-        {
-            OutputColumnName = outputColumnName,
-            ChannelColumnName = channelColumnName,
-            Layer = layer,
-            LayerColumnName = layerColumnName,
-            Backbone = backbone ?? BackboneReference.BuiltInResNet18,
-            Iterations = iterations,
-        });
+        new(GetContext(catalog), WithStep(new ActivationMaximizationOptions { ChannelColumnName = channelColumnName, LayerColumnName = layerColumnName },
+            outputColumnName, layer, backbone, iterations));
 
     /// <summary>The activation-maximisation step with every option (see <see cref="ActivationMaximizationOptions"/>).</summary>
     public static ActivationMaximizationEstimator MaximizeActivations(this TransformsCatalog catalog, ActivationMaximizationOptions options) =>
@@ -131,6 +101,16 @@ public static class InversionCatalog
     /// <summary>Loads an inversion step saved with <see cref="RowStepTransformer{TOptions}.SaveTo"/>.</summary>
     public static ImageInversionTransformer LoadImageInversion(this TransformsCatalog catalog, string path) =>
         ImageInversionTransformer.Load(GetContext(catalog), path);
+
+    // The flat parameters every simple overload shares.
+    private static T WithStep<T>(T options, string outputColumnName, string layer, BackboneReference? backbone, int? iterations) where T : RowStepOptions
+    {
+        options.OutputColumnName = outputColumnName;
+        options.Layer = layer;
+        options.Backbone = backbone ?? BackboneReference.BuiltInResNet18;
+        options.Iterations = iterations;
+        return options;
+    }
 
     private static IHostEnvironment GetContext(TransformsCatalog catalog) => MLNetInternals.EnvironmentOf(catalog);
 }

@@ -8,10 +8,9 @@ namespace Microsoft.ML.Inversion.Engine;
 /// <remarks>
 /// libtorch allocates every step's activations and gradients with the C allocator and frees them at the end of the
 /// step. glibc's malloc serves large blocks with fresh <c>mmap</c>s and trims the top of its heaps once more than
-/// a threshold is free, so each step maps new pages that the kernel must zero again. Measured on a 2-core VM: a
-/// stage2 forward+backward of ResNet18 at 224×224 took 60–72 ms until glibc's adaptive threshold caught up and
-/// 28–30 ms after; a stage2 step at batch 8 gave 0.73× the images/s of batch 1 without the tuning and 1.12–1.29×
-/// with it (docs/benchmarks-untuned.md, docs/benchmark-history.md), and most of the run-to-run drift went. The tuning fixes the mmap threshold at its maximum (32 MiB) and
+/// a threshold is free, so each step maps new pages that the kernel must zero again, which roughly doubles a step's
+/// time until glibc's adaptive threshold catches up (figures in docs/design.md and docs/benchmarks-untuned.md).
+/// The tuning fixes the mmap threshold at its maximum (32 MiB) and
 /// raises the trim threshold to 2 GiB, as <c>MALLOC_MMAP_THRESHOLD_</c> and <c>MALLOC_TRIM_THRESHOLD_</c> would;
 /// the cost is that the process keeps its peak working set instead of returning it between steps.
 /// It is applied once, when the first optimisation starts, on Linux with glibc only, and never when the process

@@ -28,10 +28,13 @@ public sealed class CaricatureTransformer : RowStepTransformer<CaricatureOptions
 
     private protected override void CheckInputSchema(DataViewSchema inputSchema)
     {
+        ImageRows.CheckPathColumn(inputSchema, Options);
         var column = inputSchema[Options.InputColumn];
         if (column.Type is not ImageDataViewType)
             throw SchemaErrors.Mismatch(Options.InputColumn, "an image (MLImage): a caricature starts from the image", $"{column.Type}");
     }
+
+    private protected override Func<string?>? CreateSourceReader(DataViewRow row) => ImageRows.PathReader(row, Options);
 
     private protected override Func<object?> CreateReader(DataViewRow row) => ImageRows.Reader(row, Options.InputColumn);
 

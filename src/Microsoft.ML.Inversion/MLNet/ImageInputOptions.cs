@@ -19,6 +19,12 @@ public abstract class ImageInputOptions : RowStepOptions
     /// <summary>The height of the output images; default <see cref="RowStepOptions.ImageHeight"/>.</summary>
     public int? OutputHeight;
 
+    /// <summary>
+    /// An optional text column holding each row's image file (the column <c>LoadImages</c> read): bad-row messages
+    /// then name the file as well as the row.
+    /// </summary>
+    public string? PathColumnName;
+
     /// <summary>Whether grayscale images (all channels equal) are used as colour images instead of being bad rows.</summary>
     public bool AcceptGrayscale;
 
@@ -27,7 +33,7 @@ public abstract class ImageInputOptions : RowStepOptions
 
     internal string InputColumn => InputColumnName ?? OutputColumnName;
 
-    internal override IReadOnlyList<string> InputColumns => [InputColumn];
+    internal override IReadOnlyList<string> InputColumns => PathColumnName is { } path ? [InputColumn, path] : [InputColumn];
 
     internal override (int Height, int Width) OutputSize(int backboneHeight, int backboneWidth)
     {

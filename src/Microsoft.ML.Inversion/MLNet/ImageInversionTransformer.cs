@@ -50,10 +50,13 @@ public sealed class ImageInversionTransformer : RowStepTransformer<ImageInversio
 
     private protected override void CheckInputSchema(DataViewSchema inputSchema)
     {
+        ImageRows.CheckPathColumn(inputSchema, Options);
         var column = inputSchema[Options.InputColumn];
         if (KindOf(column.Type, Options.InputColumn, LayerShape, Options.Layer, ImageHeight, ImageWidth) != InputKind)
             throw SchemaErrors.Mismatch(Options.InputColumn, InvertsFeatureVectors ? "feature vectors (the step was fitted on them)" : "an image (the step was fitted on images)", $"{column.Type}");
     }
+
+    private protected override Func<string?>? CreateSourceReader(DataViewRow row) => ImageRows.PathReader(row, Options);
 
     private protected override Func<object?> CreateReader(DataViewRow row)
     {

@@ -19,6 +19,27 @@ internal static class ImageRows
         };
     }
 
+    /// <summary>A reader of the options' path column, or null when there is none.</summary>
+    public static Func<string?>? PathReader(DataViewRow row, ImageInputOptions options)
+    {
+        if (options.PathColumnName is not { } column)
+            return null;
+        var path = row.GetGetter<ReadOnlyMemory<char>>(row.Schema[column]);
+        return () =>
+        {
+            ReadOnlyMemory<char> value = default;
+            path(ref value);
+            return $"file '{value}'";
+        };
+    }
+
+    /// <summary>Throws ML.NET's schema mismatch unless the options' path column holds text.</summary>
+    public static void CheckPathColumn(DataViewSchema schema, ImageInputOptions options)
+    {
+        if (options.PathColumnName is { } column && schema[column].Type is not TextDataViewType)
+            throw SchemaErrors.Mismatch(column, "text (the image file's path)", $"{schema[column].Type}");
+    }
+
     /// <summary>
     /// The row's image as RGB 0–255 [1, 3, height, width] (centre-cropped and scaled), or why the row is bad.
     /// </summary>

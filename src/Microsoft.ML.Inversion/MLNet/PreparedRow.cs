@@ -27,6 +27,9 @@ internal sealed class PreparedRow(long row, Tensor? input, string? problem, obje
 
     public object? Request { get; } = request;
 
+    /// <summary>Where the row came from (e.g. its image file), named in its error; null when unknown.</summary>
+    public string? Source { get; init; }
+
     public void Dispose() => Input?.Dispose();
 
     /// <summary>
@@ -44,7 +47,7 @@ internal sealed class PreparedRow(long row, Tensor? input, string? problem, obje
                 good.Add((i, prepared));
                 continue;
             }
-            string message = $"Row {prepared.Row}: {prepared.Problem}";
+            string message = $"Row {prepared.Row}{(prepared.Source is null ? "" : $" ({prepared.Source})")}: {prepared.Problem}";
             if (policy == BadRowPolicy.Throw)
             {
                 // Raised when this row's output is read, so the good rows of the batch still come out.

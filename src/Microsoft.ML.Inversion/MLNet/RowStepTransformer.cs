@@ -146,6 +146,9 @@ public abstract class RowStepTransformer<TOptions> : ITransformer, IDisposable, 
     /// <summary>A function that reads the step's input columns at the row's current position.</summary>
     private protected abstract Func<object?> CreateReader(DataViewRow row);
 
+    /// <summary>A function that names where the current row came from (e.g. its image file), or null.</summary>
+    private protected virtual Func<string?>? CreateSourceReader(DataViewRow row) => null;
+
     /// <summary>Reads and checks one row's input right away (the source may reuse its buffers afterwards).</summary>
     private protected abstract PreparedRow Prepare(long row, object? value);
 
@@ -190,9 +193,33 @@ public abstract class RowStepTransformer<TOptions> : ITransformer, IDisposable, 
     OutputColumns IRowStep.Outputs(DataViewSchema outputSchema, int inputColumnCount) =>
         new(outputSchema, inputColumnCount, Options.OutputColumnName, Options.ScoreColumnName, Options.IterationsColumnName);
 
-    Func<object?> IRowStep.CreateReader(DataViewRow row) => CreateReader(row);
+    Func<object?> IRowStep.CreateReader(DataViewRow row)
+    {
+        Func<object?> read = CreateReader(row);
+        Func<string?>? source = CreateSourceReader(row);
+        return () =>
+        {
+            string? where = source?.Invoke();
+            try
+            {
+                return new RowRead(read(), where, null);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // An upstream step failed on this row alone (e.g. LoadImages on a corrupt file): it costs only this row.
+                return new RowRead(null, where, e.Message);
+            }
+        };
+    }
 
-    PreparedRow IRowStep.Prepare(long row, object? value) => Prepare(row, value);
+    PreparedRow IRowStep.Prepare(long row, object? value)
+    {
+        var read = (RowRead)value!;
+        PreparedRow prepared = read.Error is { } error
+            ? new PreparedRow(row, null, $"column '{Options.InputColumns[0]}' could not be read: {error}")
+            : Prepare(row, read.Value);
+        return read.Source is null ? prepared : new PreparedRow(row, prepared.Input, prepared.Problem, prepared.Request) { Source = read.Source };
+    }
 
     RowResult[] IRowStep.Run(IReadOnlyList<PreparedRow> rows)
     {
@@ -205,6 +232,9 @@ public abstract class RowStepTransformer<TOptions> : ITransformer, IDisposable, 
             results[good[k].Slot] = computed[k];
         return results;
     }
+
+    /// <summary>One row's input as read: the value, where the row came from, or why reading it failed.</summary>
+    private sealed record RowRead(object? Value, string? Source, string? Error);
 
     /// <summary>Adds the batch's first row to the engine's progress reports.</summary>
     private sealed class RowProgress(IProgress<InversionProgress> inner, long row) : IProgress<InversionProgress>

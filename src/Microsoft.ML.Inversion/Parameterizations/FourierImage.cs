@@ -63,8 +63,7 @@ public sealed class FourierImage : ImageParameterization
     /// <summary>
     /// The size an image side of <paramref name="length"/> pixels is synthesised at: the smallest length at least as
     /// long whose prime factors are all at most 11. FFTs of lengths with a large prime factor cost up to twice as
-    /// much (measured: stage3's 227-pixel canvas, a prime, took 3.1 ms to render and differentiate, against
-    /// 1.7–2.1 ms when synthesised at 231 and cropped).
+    /// much (stage3's 227-pixel canvas, a prime, is synthesised at 231; measurements in docs/design.md).
     /// </summary>
     public static long FftSize(long length)
     {

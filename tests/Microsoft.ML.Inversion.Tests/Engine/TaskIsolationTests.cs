@@ -100,6 +100,18 @@ public sealed class TaskIsolationTests
         }
     }
 
+    [TestMethod]
+    public void TargetsWithoutARowPerImageAreRefusedWithTheirShape()
+    {
+        using var scope = NewDisposeScope();
+        var inverter = new FeatureInverter(BuiltInNetwork.ResNet18, "pool5");
+        foreach (Tensor targets in new[] { tensor(3.5f), ones(512) })
+        {
+            var e = Assert.ThrowsExactly<ArgumentException>(() => inverter.InvertFeatures(targets, 224, 224));
+            StringAssert.Contains(e.Message, "must be [N, ...], one row per image");
+        }
+    }
+
     /// <summary>A task that asks for a leak and records whether the layer's output had negatives.</summary>
     private sealed class NegativeActivationProbe : OptimizationTask
     {

@@ -1,3 +1,4 @@
+using Microsoft.ML.Inversion.Engine;
 using Microsoft.ML.Inversion.Imaging;
 using Microsoft.ML.Inversion.Transforms;
 using static TorchSharp.torch;
@@ -88,5 +89,40 @@ public sealed class TransformTests
         using var scope = NewDisposeScope();
         var error = Assert.ThrowsExactly<ArgumentException>(() => new JitterScaleRotate(Size, Size, Amount).Apply(zeros(1, 3, Size, Size), Generators(1)));
         StringAssert.Contains(error.Message, $"{Size + Amount - 1}×{Size + Amount - 1}");
+    }
+
+    [TestMethod]
+    public void TheLoopAppliesTheTransformsTheSettingsCreateDuringJitteredPhasesOnly()
+    {
+        using var scope = NewDisposeScope();
+        var counter = new CountingTransform();
+        int created = 0;
+        var pipeline = new TransformFactory("counted jitter + scale/rotate", s =>
+        {
+            created++;
+            return new TransformPipeline([new JitterCrop(s.Height, s.Width, s.JitterAmount), new RandomScaleRotate(), counter]);
+        });
+        var options = new InversionOptions { Customize = s => s with { Transforms = pipeline, Schedule = [new(6, 1), new(3, 0.1, Jitter: false)] } };
+        Tensor photo = ImageTensors.LoadCentered(TestEnvironment.Photograph("chelsea.png"), Size, Size);
+
+        using var result = new FeatureInverter(BuiltInNetwork.ResNet18, "stage2", options).InvertImages(photo);
+
+        Assert.AreEqual(1, created, "one transform per run");
+        Assert.AreEqual(6, counter.Calls, "applied at each of the 6 jittered steps and at none of the 3 others");
+        StringAssert.Contains(result.Settings.Describe(), "counted jitter + scale/rotate");
+    }
+
+    /// <summary>The identity, counting its calls.</summary>
+    private sealed class CountingTransform : ImageTransform
+    {
+        public int Calls { get; private set; }
+
+        public override Tensor Apply(Tensor images, IReadOnlyList<Generator> generators)
+        {
+            Calls++;
+            return images;
+        }
+
+        public override string ToString() => "count";
     }
 }

@@ -23,7 +23,7 @@ public sealed class DnnFeaturizerRoundTripTests
             .Append(context.Transforms.InvertFeatures("Reconstruction", "Embedding", layer: "pool5", iterations: 120));
         IDataView data = MLNetTestData.ImagePaths(context);
 
-        var model = pipeline.Fit(data);
+        using var model = pipeline.Fit(data);
         var rows = context.Data.CreateEnumerable<EmbeddingAndReconstruction>(model.Transform(data), reuseRowObject: false).ToArray();
 
         using var scope = NewDisposeScope();

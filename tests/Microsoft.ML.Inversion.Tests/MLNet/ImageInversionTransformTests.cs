@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.ML.Data;
 using Microsoft.ML.Inversion.Engine;
 using Microsoft.ML.Inversion.Imaging;
@@ -34,8 +33,8 @@ public sealed class ImageInversionTransformTests
             .Append(context.Transforms.ResizeImages("Image", 64, 64))
             .Append(context.Transforms.InvertImageRepresentation(Cheap()));
 
-        using var model = pipeline.Fit(MLNetTestData.ImagePaths(context)).LastTransformer;
-        IDataView output = pipeline.Fit(MLNetTestData.ImagePaths(context)).Transform(MLNetTestData.ImagePaths(context));
+        using var model = pipeline.Fit(MLNetTestData.ImagePaths(context));
+        IDataView output = model.Transform(MLNetTestData.ImagePaths(context));
         var rows = context.Data.CreateEnumerable<OutputWithPath>(output, reuseRowObject: false).ToArray();
 
         Assert.HasCount(3, rows);
@@ -82,7 +81,6 @@ public sealed class ImageInversionTransformTests
         IDataView data = MLNetTestData.Photos(context, 64, 3);
         using var transformer = context.Transforms.InvertImageRepresentation(options).Fit(data);
 
-        var watch = Stopwatch.StartNew();
         IDataView output = transformer.Transform(data);
         using (var cursor = output.GetRowCursor([output.Schema["Name"]]))
         {
@@ -96,10 +94,9 @@ public sealed class ImageInversionTransformTests
             }
             Assert.AreEqual(3, count);
         }
-        watch.Stop();
 
+        // Progress comes every 10 steps of any optimisation, so no report means no step ran.
         Assert.AreEqual(0, reports, "no optimisation may run when the output column is not read");
-        Assert.IsLessThan(5.0, watch.Elapsed.TotalSeconds, "1000 iterations per row would take far longer");
     }
 
     [TestMethod]
@@ -142,9 +139,10 @@ public sealed class ImageInversionTransformTests
         IDataView data = MLNetTestData.Photos(context, 64, 2);
         using var transformer = context.Transforms.InvertImageRepresentation(options).Fit(data);
 
-        var watch = Stopwatch.StartNew();
         Assert.ThrowsExactly<OperationCanceledException>(() => context.Data.CreateEnumerable<ReconstructionRow>(transformer.Transform(data), false).ToArray());
-        Assert.IsLessThan(10.0, watch.Elapsed.TotalSeconds);
+        // Cancelled at the second report (step 20): the loop checks the token before every step, so it stops before
+        // the third report (step 30) and the second row never starts.
+        Assert.HasCount(2, seen, "no step ran long after the cancellation");
         Assert.AreEqual(0, seen[0].Row);
         Assert.AreEqual(10_000, seen[0].Iterations);
     }
@@ -175,7 +173,7 @@ public sealed class ImageInversionTransformTests
     {
         var context = new MLContext();
         IDataView data = MLNetTestData.Photos(context, 64, 1);
-        var model = context.Transforms.CopyColumns("Copy", "Name").Append(context.Transforms.InvertImageRepresentation(Cheap())).Fit(data);
+        using var model = context.Transforms.CopyColumns("Copy", "Name").Append(context.Transforms.InvertImageRepresentation(Cheap())).Fit(data);
 
         var error = Assert.Throws<Exception>(() => context.Model.Save(model, data.Schema, Path.Combine(TestEnvironment.NewTempFolder(), "model.zip")));
         string all = error.ToString();

@@ -40,7 +40,7 @@ public static class PipelineExample
                 FeatureErrorColumnName = "FeatureError",
             }));
 
-        var model = pipeline.Fit(files);             // checks the schema and loads the network once
+        using var model = pipeline.Fit(files);       // checks the schema, loads the network once; owns it
         IDataView reconstructed = model.Transform(files); // lazy: nothing is optimised yet
 
         Directory.CreateDirectory(outputFolder);

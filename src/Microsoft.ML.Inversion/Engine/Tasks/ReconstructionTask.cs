@@ -7,12 +7,26 @@ namespace Microsoft.ML.Inversion.Engine.Tasks;
 /// Inversion (Mahendran &amp; Vedaldi): from noise, minimise C·‖Φ(x) − Φ0‖²/‖Φ0‖² plus the priors. Scores are the
 /// normalised feature errors ‖Φ(x) − Φ0‖/‖Φ0‖.
 /// </summary>
-/// <param name="targets">Φ0 per image, in the layer's shape [N, C, h, w] or flattened [N, C·h·w].</param>
-/// <param name="layerName">The layer's name as the caller gave it, for messages.</param>
-public sealed class ReconstructionTask(Tensor targets, string layerName) : OptimizationTask
+public sealed class ReconstructionTask : OptimizationTask
 {
+    private readonly Tensor _targets;
+    private readonly string _layerName;
+
+    /// <summary>Creates the task for one target per image.</summary>
+    /// <param name="targets">Φ0 per image, in the layer's shape [N, C, h, w] or flattened [N, C·h·w].</param>
+    /// <param name="layerName">The layer's name as the caller gave it, for messages.</param>
+    /// <exception cref="ArgumentException">The targets are not [N, ...] with at least one value per image.</exception>
+    public ReconstructionTask(Tensor targets, string layerName)
+    {
+        ArgumentNullException.ThrowIfNull(targets);
+        if (targets.dim() < 2 || targets.shape[0] < 1)
+            throw new ArgumentException($"Targets for layer '{layerName}' must be [N, ...], one row per image; got shape [{string.Join(", ", targets.shape)}].", nameof(targets));
+        _targets = targets;
+        _layerName = layerName;
+    }
+
     /// <inheritdoc />
-    public override int Count => (int)targets.shape[0];
+    public override int Count => (int)_targets.shape[0];
 
     /// <inheritdoc />
     public override string ScoreName => "‖Φ(x)−Φ0‖/‖Φ0‖";
@@ -21,28 +35,28 @@ public sealed class ReconstructionTask(Tensor targets, string layerName) : Optim
     public override void Check(TaskContext context)
     {
         long expected = context.Geometry.OutputShape.Aggregate(1L, (p, d) => p * d);
-        if (targets.dim() < 2 || targets.numel() != Count * expected)
-            throw new ArgumentException($"Layer '{layerName}' of '{context.Backbone.Name}' has {expected} values per image " +
-                $"([{string.Join(", ", context.Geometry.OutputShape)}] at {context.Height}×{context.Width}); the targets have shape [{string.Join(", ", targets.shape)}].", nameof(targets));
+        if (_targets.numel() != Count * expected)
+            throw new ArgumentException($"Layer '{_layerName}' of '{context.Backbone.Name}' has {expected} values per image " +
+                $"([{string.Join(", ", context.Geometry.OutputShape)}] at {context.Height}×{context.Width}); the targets have shape [{string.Join(", ", _targets.shape)}].", "targets");
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        Tensor flat = targets.flatten(1);
+        Tensor flat = _targets.flatten(1);
         bool[] finite = flat.isfinite().all(1).cpu().data<bool>().ToArray();
         double[] norms = ToDoubles(flat.to(float32).square().sum([1L]));
         for (int i = 0; i < Count; i++)
         {
             if (!finite[i])
-                throw new ArgumentException($"Target {i} for layer '{layerName}' contains NaN or infinite values.", nameof(targets));
+                throw new ArgumentException($"Target {i} for layer '{_layerName}' contains NaN or infinite values.", "targets");
             if (!(norms[i] > 0))
-                throw new ArgumentException($"Target {i} for layer '{layerName}' is all zeros: there is nothing to reconstruct " +
-                    "(‖Φ0‖ = 0, e.g. an all-black or blank image whose activations vanish at this layer).", nameof(targets));
+                throw new ArgumentException($"Target {i} for layer '{_layerName}' is all zeros: there is nothing to reconstruct " +
+                    "(‖Φ0‖ = 0, e.g. an all-black or blank image whose activations vanish at this layer).", "targets");
         }
     }
 
     /// <inheritdoc />
     public override TaskStart Start(TaskContext context)
     {
-        Tensor target = targets.detach().to(float32, context.Backbone.Device).reshape([Count, .. context.Geometry.OutputShape]);
+        Tensor target = _targets.detach().to(float32, context.Backbone.Device).reshape([Count, .. context.Geometry.OutputShape]);
         return new TaskStart(context.Settings.Energy(Objective.FeatureReconstruction()), target);
     }
 
