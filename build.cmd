@@ -30,6 +30,6 @@ if /i "%VERB%"=="test" (
 if /i "%VERB%"=="sample" ( dotnet run --project samples\Inversion.Quickstart -c %CONFIGURATION% -- %ARGS% & exit /b %ERRORLEVEL% )
 if /i "%VERB%"=="bench" ( dotnet run --project tests\Microsoft.ML.Inversion.Benchmarks -c %CONFIGURATION% -- %ARGS% & exit /b %ERRORLEVEL% )
 if /i "%VERB%"=="quality" ( dotnet run --project tests\Microsoft.ML.Inversion.Quality -c %CONFIGURATION% -- %ARGS% & exit /b %ERRORLEVEL% )
-if /i "%VERB%"=="pack" ( dotnet pack src\Microsoft.ML.Inversion\Microsoft.ML.Inversion.csproj -c %CONFIGURATION% -o nuget\out %ARGS% & exit /b %ERRORLEVEL% )
+if /i "%VERB%"=="pack" ( dotnet pack src\Microsoft.ML.Inversion\Microsoft.ML.Inversion.csproj -c %CONFIGURATION% -o nuget\out %ARGS% && dotnet pack src\Microsoft.ML.Inversion.Tool\Microsoft.ML.Inversion.Tool.csproj -c %CONFIGURATION% -o nuget\out %ARGS% & exit /b %ERRORLEVEL% )
 echo unknown verb '%VERB%'; expected build, test, pack, sample, bench or quality 1>&2
 exit /b 2

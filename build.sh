@@ -3,7 +3,7 @@
 #   ./build.sh            restore + build + test
 #   ./build.sh test       run the default test suite (what CI runs)
 #   ./build.sh sample     run the quickstart sample on the built-in pretrained ResNet18
-#   ./build.sh pack       write the NuGet package into nuget/out/
+#   ./build.sh pack       write the NuGet packages (library Inversion.ML, tool Inversion.ML.Tool) into nuget/out/
 #   ./build.sh bench      speed and memory against the machine's limits; writes docs/benchmarks.md (--quick: under a minute)
 #   ./build.sh quality    measure reconstructions on the shared images; writes docs/quality.md (about 14 min on 2 cores)
 # Extra arguments after the verb go to the underlying command.
@@ -27,6 +27,7 @@ case "$verb" in
   sample)  dotnet run --project samples/Inversion.Quickstart -c "$configuration" -- "$@" ;;
   bench)   dotnet run --project tests/Microsoft.ML.Inversion.Benchmarks -c "$configuration" -- "$@" ;;
   quality) dotnet run --project tests/Microsoft.ML.Inversion.Quality -c "$configuration" -- "$@" ;;
-  pack)    dotnet pack src/Microsoft.ML.Inversion/Microsoft.ML.Inversion.csproj -c "$configuration" -o nuget/out "$@" ;;
+  pack)    dotnet pack src/Microsoft.ML.Inversion/Microsoft.ML.Inversion.csproj -c "$configuration" -o nuget/out "$@" &&
+           dotnet pack src/Microsoft.ML.Inversion.Tool/Microsoft.ML.Inversion.Tool.csproj -c "$configuration" -o nuget/out "$@" ;;
   *) echo "unknown verb '$verb'; expected build, test, pack, sample, bench or quality" >&2; exit 2 ;;
 esac

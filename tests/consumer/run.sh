@@ -10,9 +10,9 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
-rm -f "$repo"/nuget/out/Inversion.ML.*.nupkg "$repo"/nuget/out/Inversion.ML.*.snupkg
+rm -f "$repo"/nuget/out/Inversion.ML.[0-9]*.nupkg "$repo"/nuget/out/Inversion.ML.[0-9]*.snupkg
 dotnet pack "$repo/src/Microsoft.ML.Inversion/Microsoft.ML.Inversion.csproj" -c Release -o "$repo/nuget/out" -nologo -v:q
-package=$(ls "$repo"/nuget/out/Inversion.ML.*.nupkg | head -n 1)
+package=$(ls "$repo"/nuget/out/Inversion.ML.[0-9]*.nupkg | head -n 1)
 version=$(basename "$package" .nupkg); version=${version#Inversion.ML.}
 # A package of the same version restored earlier may differ: drop it from the cache so this build is the one used.
 cache="${NUGET_PACKAGES:-$HOME/.nuget/packages}"

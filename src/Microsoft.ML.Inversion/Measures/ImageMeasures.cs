@@ -62,6 +62,18 @@ public static class ImageMeasures
         return reference == 0 ? double.PositiveInfinity : NeighbourDifference(r) / reference;
     }
 
+    /// <summary>
+    /// The standard deviation of the reconstruction's luminance over the original's: 1 is the original's contrast,
+    /// 0 a flat image (the mean image scores 0); catches washed-out, grey reconstructions that ncc cannot see.
+    /// </summary>
+    public static double Contrast(Tensor reconstruction, Tensor original)
+    {
+        using var scope = NewDisposeScope();
+        var (r, o) = Pair(reconstruction, original);
+        double reference = Luminance(o).std().item<double>();
+        return reference == 0 ? double.PositiveInfinity : Luminance(r).std().item<double>() / reference;
+    }
+
     /// <summary>The mean absolute difference between horizontal and vertical neighbours of an image [3, H, W].</summary>
     public static double NeighbourDifference(Tensor image)
     {

@@ -33,6 +33,16 @@ public sealed class ImageMeasuresTests
     }
 
     [TestMethod]
+    public void ContrastIsTheRatioOfLuminanceDeviationsAndZeroForAFlatImage()
+    {
+        using var scope = NewDisposeScope();
+        Tensor original = rand([3, 8, 8], generator: new Generator(3)) * 200;
+        Assert.AreEqual(1.0, ImageMeasures.Contrast(original + 30, original), 1e-6, "brightness does not count (float32 pixels)");
+        Assert.AreEqual(0.5, ImageMeasures.Contrast(original * 0.5 + 60, original), 1e-6);
+        Assert.AreEqual(0.0, ImageMeasures.Contrast(full(3, 8, 8, 128f), original), 1e-9, "a grey square has no contrast");
+    }
+
+    [TestMethod]
     public void RoughnessIsTheRatioOfMeanNeighbourDifferences()
     {
         using var scope = NewDisposeScope();

@@ -1,7 +1,6 @@
 using Microsoft.ML.Data;
 using Microsoft.ML.Inversion.Imaging;
 using Microsoft.ML.Inversion.MLNet;
-using Microsoft.VisualStudio.TestTools.UnitTesting;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Inversion.Tests.MLNet;
@@ -53,7 +52,10 @@ public sealed class ConcurrentCursorTests
         IDataView requests = context.Data.LoadFromEnumerable(new[] { new ChannelRow { Channel = 3 }, new ChannelRow { Channel = 42 } });
         using var transformer = context.Transforms.MaximizeActivations(new ActivationMaximizationOptions
         {
-            Layer = "stage2", Iterations = 10, ImageWidth = 64, ImageHeight = 64,
+            Layer = "stage2",
+            Iterations = 10,
+            ImageWidth = 64,
+            ImageHeight = 64,
         }).Fit(requests);
         AssertConcurrentReadsEqualSequential(transformer.Transform(requests), "Visualization");
     }
@@ -65,7 +67,11 @@ public sealed class ConcurrentCursorTests
         IDataView photos = MLNetTestData.Photos(context, 64, 2);
         using var transformer = context.Transforms.InvertImageRepresentation(new ImageInversionOptions
         {
-            InputColumnName = "Image", Layer = "stage2", Iterations = 10, ImageWidth = 64, ImageHeight = 64,
+            InputColumnName = "Image",
+            Layer = "stage2",
+            Iterations = 10,
+            ImageWidth = 64,
+            ImageHeight = 64,
         }).Fit(photos);
         AssertConcurrentReadsEqualSequential(transformer.Transform(photos), "Reconstruction");
     }

@@ -1,8 +1,7 @@
 using Microsoft.ML.Data;
 using Microsoft.ML.Inversion.Imaging;
-using Microsoft.ML.Transforms.Image;
 using Microsoft.ML.Inversion.MLNet;
-using Microsoft.VisualStudio.TestTools.UnitTesting;
+using Microsoft.ML.Transforms.Image;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Inversion.Tests.MLNet;
@@ -40,8 +39,14 @@ public sealed class UnreadableImageTests
         context.Transforms.LoadImages("Image", imageFolder: null, inputColumnName: "Path")
             .Append(context.Transforms.InvertImageRepresentation(new ImageInversionOptions
             {
-                InputColumnName = "Image", PathColumnName = "Path", Layer = "conv1", Iterations = 2,
-                ImageWidth = 64, ImageHeight = 64, BatchSize = batchSize, BadRows = policy,
+                InputColumnName = "Image",
+                PathColumnName = "Path",
+                Layer = "conv1",
+                Iterations = 2,
+                ImageWidth = 64,
+                ImageHeight = 64,
+                BatchSize = batchSize,
+                BadRows = policy,
             }))
             .Fit(paths);
 

@@ -1,0 +1,94 @@
+using System.Globalization;
+using System.Text;
+
+namespace Microsoft.ML.Inversion.Tool.CommandLine;
+
+/// <summary>The command's arguments; <see cref="Options"/> is the one table that parsing and help share.</summary>
+internal sealed record ToolArguments
+{
+    public string? Image { get; init; }
+
+    public IReadOnlyList<string>? Layers { get; init; }
+
+    public int? Iterations { get; init; }
+
+    public string Preset { get; init; } = "default";
+
+    public string Method { get; init; } = "ours";
+
+    public string Out { get; init; } = "";
+
+    public string? Model { get; init; }
+
+    public string? Representation { get; init; }
+
+    public bool ListLayers { get; init; }
+
+    public string Task { get; init; } = "invert";
+
+    public IReadOnlyList<long> Channels { get; init; } = [0, 1, 2, 3, 4];
+
+    public bool Help { get; init; }
+
+    /// <summary>Every option, in the order help lists them.</summary>
+    public static IReadOnlyList<ToolOption> Options { get; } =
+    [
+        new("--image", "PATH", "the bundled astronaut photograph", "the photograph to invert (PNG, JPEG, BMP, …)", (a, v) => a with { Image = v }),
+        new("--layers", "a,b,c", "conv1,pool1,stage1,stage2,stage3,stage4,pool5; five spread layers for --model", "aliases, ONNX node names or module paths",
+            (a, v) => a with { Layers = v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) }),
+        new("--layer", "NAME", "stage3 for maximize and caricature", "one layer (same as --layers NAME)", (a, v) => a with { Layers = [v] }),
+        new("--iterations", "N", "the preset's: 350, 1000 at pool5", "optimisation steps per layer", (a, v) => a with { Iterations = Positive(v, "--iterations") }),
+        new("--preset", "NAME", "default", "default, ijcv2016, cvpr2015 or naive", (a, v) => a with { Preset = v }),
+        new("--method", "ours|naive|both", "ours", "both also runs plain gradient descent beside the preset, for comparison",
+            (a, v) => a with { Method = OneOf(v, "--method", "ours", "naive", "both") }),
+        new("--task", "invert|maximize|caricature", "invert", "maximize: images that make channels fire; caricature: amplify what a layer sees",
+            (a, v) => a with { Task = OneOf(v, "--task", "invert", "maximize", "caricature") }),
+        new("--channels", "a,b,c", "0,1,2,3,4", "the channels --task maximize shows (also --channel K)", (a, v) => a with { Channels = v.Split(',').Select(Channel).ToArray() }),
+        new("--channel", "K", "0", "one channel for --task maximize", (a, v) => a with { Channels = [Channel(v)] }),
+        new("--model", "PATH", "the built-in ImageNet ResNet18", "your ONNX network (ImageNet preprocessing)", (a, v) => a with { Model = v }),
+        new("--representation", "hog|hogb|hog-dt|dsift", "none", "invert HOG or dense SIFT instead of a network", (a, v) => a with { Representation = v }),
+        new("--out", "DIR", "inversion-out", "where the images, contact sheet, summary.json and report.html go", (a, v) => a with { Out = v }),
+        new("--list-layers", "", "off", "print every layer (name, operator, shape at the input size, aliases) and stop", (a, _) => a with { ListLayers = true }),
+        new("--help", "", "off", "print this help (also -h)", (a, _) => a with { Help = true }),
+    ];
+
+    /// <summary>Parses the command line.</summary>
+    /// <exception cref="UsageException">An unknown option, a missing or malformed value, or conflicting options.</exception>
+    public static ToolArguments Parse(IReadOnlyList<string> args, string defaultOut)
+    {
+        var result = new ToolArguments { Out = defaultOut };
+        for (int i = 0; i < args.Count; i++)
+        {
+            string name = args[i] == "-h" ? "--help" : args[i];
+            ToolOption option = Options.FirstOrDefault(o => o.Name == name)
+                ?? throw new UsageException($"unknown option '{args[i]}' (see --help)");
+            if (!option.IsSwitch && i + 1 >= args.Count)
+                throw new UsageException($"{option.Name} needs {option.Value} (see --help)");
+            result = option.Apply(result, option.IsSwitch ? "" : args[++i]);
+        }
+        if (result.Model is not null && result.Representation is not null)
+            throw new UsageException("--model and --representation both choose what to invert; give one");
+        return result;
+    }
+
+    /// <summary>Every option with what it takes, its default and what it does.</summary>
+    public static string HelpText(string program, string defaultOut)
+    {
+        var text = new StringBuilder($"usage: {program} [options]\n\nReconstructs a photograph from each layer of a network and writes the images, a contact sheet,\nsummary.json and report.html.\n\noptions:\n");
+        int width = Options.Max(o => Signature(o).Length);
+        foreach (var option in Options)
+            text.Append(CultureInfo.InvariantCulture, $"  {Signature(option).PadRight(width)}  {option.Help} (default: {(option.Name == "--out" ? defaultOut : option.Default)})\n");
+        return text.ToString();
+    }
+
+    private static string Signature(ToolOption option) => option.IsSwitch ? option.Name : $"{option.Name} {option.Value}";
+
+    private static int Positive(string text, string option) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n > 0 ? n : throw new UsageException($"{option} needs a positive whole number, not '{text}'");
+
+    private static long Channel(string text) =>
+        long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long channel) ? channel : throw new UsageException($"--channel needs non-negative whole numbers, not '{text}'");
+
+    private static string OneOf(string value, string option, params string[] allowed) =>
+        allowed.Contains(value) ? value : throw new UsageException($"{option} must be {string.Join(", ", allowed[..^1])} or {allowed[^1]}, not '{value}'");
+}

@@ -1,0 +1,3 @@
+using Microsoft.ML.Inversion.Tool;
+
+return InversionCommandLine.Run(args);

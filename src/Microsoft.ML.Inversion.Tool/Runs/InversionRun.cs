@@ -1,0 +1,82 @@
+using Microsoft.ML.Inversion.Backbones;
+using Microsoft.ML.Inversion.Engine;
+using Microsoft.ML.Inversion.Measures;
+using Microsoft.ML.Inversion.Tool.CommandLine;
+using Microsoft.ML.Inversion.Tool.Reporting;
+using Spectre.Console;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Inversion.Tool.Runs;
+
+/// <summary>--task invert: reconstructs the photograph from each layer, with the preset and, when asked, naive.</summary>
+internal static class InversionRun
+{
+    public static int Run(Backbone backbone, ToolArguments arguments, IReadOnlyList<string> layers, Tensor original, string imageName)
+    {
+        InversionPreset preset = InversionPreset.FromName(arguments.Preset);
+        (string Method, InversionPreset Preset)[] methods = arguments.Method switch
+        {
+            "naive" => [("naive", InversionPreset.Naive)],
+            "both" => [("ours", preset), ("naive", InversionPreset.Naive)],
+            _ => [("ours", preset)],
+        };
+        using var output = new RunOutput(arguments.Out);
+        string RowOf(string method) => method == "naive" ? "naive" : preset.Name;
+        output.Save(original, "original.png", RowOf(methods[0].Method), "original");
+        AnsiConsole.MarkupLine($"Inverting [bold]{Markup.Escape(imageName)}[/] at {layers.Count} layers of [bold]{Markup.Escape(backbone.Name)}[/] " +
+                               $"({Markup.Escape(string.Join(" and ", methods.Select(m => m.Method == "ours" ? preset.Name : "naive")))}) on {Environment.ProcessorCount} cores");
+        AnsiConsole.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .Start(progress =>
+            {
+                foreach (string layer in layers)
+                    foreach (var (method, methodPreset) in methods)
+                        output.Add(InvertOne(backbone, layer, method, methodPreset, arguments.Iterations, original, output, RowOf(method), progress.AddTask($"{layer} {method}")));
+            });
+
+        var table = new Table().AddColumns("layer", "method", "feature error", "ncc", "roughness", "contrast", "seconds");
+        foreach (var run in output.Runs)
+            table.AddRow(run.Layer, run.Method, $"{run.Score:F3}", $"{run.Ncc:F3}", $"{run.Roughness:F2}", $"{run.Contrast:F2}", $"{run.Seconds:F1}");
+        AnsiConsole.Write(table);
+        output.Finish($"What {backbone.Name} keeps of {imageName}", "original.png");
+        AnsiConsole.MarkupLine($"Wrote the contact sheet, report.html, summary.json and one PNG per layer in [bold]{Markup.Escape(arguments.Out)}[/]");
+        return 0;
+    }
+
+    private static LayerRun InvertOne(Backbone backbone, string layer, string method, InversionPreset preset, int? iterations, Tensor original,
+        RunOutput output, string sheetRow, ProgressTask task)
+    {
+        var options = new InversionOptions
+        {
+            Preset = preset,
+            Iterations = iterations,
+            RecordLossCurve = true,
+            ProgressInterval = 5,
+            Progress = new Reporter(p => { task.MaxValue = p.Iterations; task.Value = p.Iteration; }),
+        };
+        using var scope = NewDisposeScope();
+        using var result = new FeatureInverter(backbone, layer, options).InvertImages(original);
+        task.Value = task.MaxValue;
+        Tensor image = result.Images[0];
+        string file = $"{RunOutput.FileName(layer)}-{method}.png";
+        output.Save(image, file, sheetRow, $"{layer}\nerror {result.FeatureErrors[0]:F2}");
+        return new LayerRun
+        {
+            Layer = layer,
+            Method = method,
+            Image = file,
+            ScoreName = "featureError",
+            Score = result.FeatureErrors[0],
+            FeatureError = result.FeatureErrors[0],
+            Ncc = ImageMeasures.Ncc(image, original),
+            Roughness = ImageMeasures.Roughness(image, original),
+            Contrast = ImageMeasures.Contrast(image, original),
+            Psnr = ImageMeasures.Psnr(image, original),
+            Ssim = ImageMeasures.Ssim(image, original),
+            Iterations = result.Iterations,
+            Seconds = result.Seconds,
+            Settings = result.Settings.Describe(),
+            LossCurve = result.LossCurves![0],
+        };
+    }
+}
