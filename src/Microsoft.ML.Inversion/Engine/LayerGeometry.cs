@@ -16,8 +16,20 @@ public sealed record LayerGeometry(int Stride, IReadOnlyList<long> OutputShape, 
     /// <summary>The number of pixels of the images.</summary>
     public long PixelCount => InputHeight * InputWidth;
 
+    /// <summary>
+    /// Whether the layer is a sequence of patch tokens [T, D] (a vision transformer's block): T is one token per
+    /// patch of <see cref="Stride"/>×<see cref="Stride"/> pixels, plus possibly a class token, and D the embedding.
+    /// </summary>
+    public bool IsTokens { get; init; }
+
     /// <summary>Whether the layer has no spatial extent left (a pooled embedding or a fully connected layer).</summary>
-    public bool IsGlobal => OutputShape.Count < 3 || (OutputShape[^1] == 1 && OutputShape[^2] == 1);
+    public bool IsGlobal => !IsTokens && (OutputShape.Count < 3 || (OutputShape[^1] == 1 && OutputShape[^2] == 1));
+
+    /// <summary>The layer's channels: the first dimension of an image-shaped layer [C, h, w], the last of a token layer [T, D].</summary>
+    public long ChannelCount => IsTokens ? OutputShape[^1] : OutputShape.Count > 0 ? OutputShape[0] : 1;
+
+    /// <summary>The dimension of the batched output [N, ...] that holds the channels.</summary>
+    public int ChannelDimension => IsTokens ? 2 : 1;
 
     /// <summary>The IJCV jitter amount: max(round(stride / 4), 1); global layers use the stride of 32.</summary>
     public int JitterAmount => Math.Max((int)Math.Round(Math.Min(Stride, 32) / 4.0, MidpointRounding.AwayFromZero), 1);
@@ -30,8 +42,23 @@ public sealed record LayerGeometry(int Stride, IReadOnlyList<long> OutputShape, 
     /// <summary>Computes the geometry of a layer from its output shape at a given input size.</summary>
     public static LayerGeometry From(IReadOnlyList<long> outputShape, long inputHeight, long inputWidth)
     {
+        if (outputShape.Count == 2 && PatchSize(outputShape[0], inputHeight, inputWidth) is { } patch)
+            return new LayerGeometry(patch, outputShape, inputHeight, inputWidth) { IsTokens = true };
         long outputHeight = outputShape.Count >= 3 ? outputShape[^2] : 1;
         int stride = outputHeight <= 1 ? (int)inputHeight : (int)Math.Max(1, Math.Round((double)inputHeight / outputHeight));
         return new LayerGeometry(stride, outputShape, inputHeight, inputWidth);
+    }
+
+    // The patch side p for which T tokens are one per p×p patch, with or without a class token: a p that divides the
+    // image exactly first (ViT's 16 at 224), else the smallest with ⌊H/p⌋·⌊W/p⌋ patches; null when none fits (then
+    // the layer is a plain vector, e.g. a classifier's logits).
+    private static int? PatchSize(long tokens, long height, long width)
+    {
+        foreach (bool exact in new[] { true, false })
+            for (long classTokens = 0; classTokens <= 1; classTokens++)
+                for (int p = 2; p <= Math.Min(height, width) / 2; p++)
+                    if ((!exact || (height % p == 0 && width % p == 0)) && tokens - classTokens >= 4 && (height / p) * (width / p) == tokens - classTokens)
+                        return p;
+        return null;
     }
 }

@@ -107,7 +107,7 @@ public sealed class ActivationMaximizationTransformer : RowStepTransformer<Activ
 
     private static ChannelRequest RequestOf(PreparedRow row) => (ChannelRequest)row.Request!;
 
-    private long ChannelCount(string layer) => Backbone.DescribeLayer(layer, ImageHeight, ImageWidth).Shape[0];
+    private long ChannelCount(string layer) => Engine.LayerGeometry.Of(Backbone, layer, ImageHeight, ImageWidth).ChannelCount;
 
     private static Func<double> ChannelReader(DataViewRow row, DataViewSchema.Column column)
     {

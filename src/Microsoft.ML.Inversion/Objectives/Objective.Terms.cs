@@ -103,10 +103,12 @@ public sealed partial class Objective
     /// <summary>
     /// The mean activation of one channel per image (image i looks at <c>channels[i]</c>), divided by
     /// <paramref name="scale"/>: what activation maximisation maximises when a batch shows several channels.
+    /// <paramref name="channelDimension"/> is where the channels are in the layer's output [N, ...]: 1 for image
+    /// layers [N, C, h, w], 2 for token layers [N, T, D] (the mean is then over the tokens).
     /// </summary>
-    public static Objective ChannelMeans(IReadOnlyList<long> channels, double scale = 1) => new(c =>
+    public static Objective ChannelMeans(IReadOnlyList<long> channels, double scale = 1, int channelDimension = 1) => new(c =>
     {
-        Tensor features = c.Features;
+        Tensor features = channelDimension == 1 ? c.Features : c.Features.movedim([(long)channelDimension], [1L]);
         long count = features.shape[0], available = features.shape[1];
         if (channels.Count != count)
             throw new ArgumentException($"Expected one channel per image ({count}); got {channels.Count}.", nameof(channels));

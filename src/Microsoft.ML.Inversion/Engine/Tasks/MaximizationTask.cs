@@ -45,7 +45,7 @@ public sealed class MaximizationTask(IReadOnlyList<long> channels) : Optimizatio
     {
         if (Count == 0)
             throw new ArgumentException("Activation maximisation needs at least one channel.", nameof(channels));
-        long available = context.Geometry.OutputShape[0];
+        long available = context.Geometry.ChannelCount;
         foreach (long channel in channels)
             if (channel < 0 || channel >= available)
                 throw new ArgumentOutOfRangeException(nameof(channels), $"Channel {channel} is outside layer '{context.Layer}''s {available} channels (0–{available - 1}).");
@@ -53,11 +53,11 @@ public sealed class MaximizationTask(IReadOnlyList<long> channels) : Optimizatio
 
     /// <inheritdoc />
     public override TaskStart Start(TaskContext context) =>
-        new(context.Settings.Energy(-Objective.ChannelMeans(channels, ReferenceActivation(context))));
+        new(context.Settings.Energy(-Objective.ChannelMeans(channels, ReferenceActivation(context), context.Geometry.ChannelDimension)));
 
     /// <inheritdoc />
     public override double[] Score(TaskContext context, TaskStart start, Tensor networkInput, Tensor features) =>
-        ToDoubles(Objective.ChannelMeans(channels).Evaluate(new ObjectiveContext(networkInput, () => features, null, null)));
+        ToDoubles(Objective.ChannelMeans(channels, 1, context.Geometry.ChannelDimension).Evaluate(new ObjectiveContext(networkInput, () => features, null, null)));
 
     // The layer's RMS activation on the mean image (whose network input is all zeros): a size-independent unit.
     private static double ReferenceActivation(TaskContext context)
