@@ -50,7 +50,9 @@ public sealed class FeatureInverter(Backbone backbone, string layer, InversionOp
     /// <param name="width">Their width.</param>
     /// <param name="seeds">One seed per image; default <c>Options.Seed + i</c>.</param>
     /// <param name="cancellationToken">Stops between steps with <see cref="OperationCanceledException"/>.</param>
+    /// <param name="startImages">Optional RGB 0–255 images [N, 3, H, W] to start from instead of noise (refinement).</param>
     /// <exception cref="ArgumentException">Wrong size, wrong seed count, non-finite values or an all-zero target.</exception>
-    public InversionResult InvertFeatures(Tensor targets, int height, int width, IReadOnlyList<long>? seeds = null, CancellationToken cancellationToken = default) =>
-        new(_layer.Run(new ReconstructionTask(targets, _layer.Name), height, width, seeds, cancellationToken));
+    public InversionResult InvertFeatures(Tensor targets, int height, int width, IReadOnlyList<long>? seeds = null, CancellationToken cancellationToken = default,
+        Tensor? startImages = null) =>
+        new(_layer.Run(new ReconstructionTask(targets, _layer.Name, startImages), height, width, seeds, cancellationToken));
 }

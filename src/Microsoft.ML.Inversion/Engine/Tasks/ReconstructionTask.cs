@@ -11,18 +11,22 @@ public sealed class ReconstructionTask : OptimizationTask
 {
     private readonly Tensor _targets;
     private readonly string _layerName;
+    private readonly Tensor? _startImages;
 
     /// <summary>Creates the task for one target per image.</summary>
     /// <param name="targets">Φ0 per image, in the layer's shape [N, C, h, w] or flattened [N, C·h·w].</param>
     /// <param name="layerName">The layer's name as the caller gave it, for messages.</param>
+    /// <param name="startImages">Optional RGB 0–255 images [N, 3, H, W] to start from instead of noise (e.g. a learned
+    /// decoder's output, refined by optimisation).</param>
     /// <exception cref="ArgumentException">The targets are not [N, ...] with at least one value per image.</exception>
-    public ReconstructionTask(Tensor targets, string layerName)
+    public ReconstructionTask(Tensor targets, string layerName, Tensor? startImages = null)
     {
         ArgumentNullException.ThrowIfNull(targets);
         if (targets.dim() < 2 || targets.shape[0] < 1)
             throw new ArgumentException($"Targets for layer '{layerName}' must be [N, ...], one row per image; got shape [{string.Join(", ", targets.shape)}].", nameof(targets));
         _targets = targets;
         _layerName = layerName;
+        _startImages = startImages;
     }
 
     /// <inheritdoc />
@@ -51,13 +55,16 @@ public sealed class ReconstructionTask : OptimizationTask
                 throw new ArgumentException($"Target {i} for layer '{_layerName}' is all zeros: there is nothing to reconstruct " +
                     "(‖Φ0‖ = 0, e.g. an all-black or blank image whose activations vanish at this layer).", "targets");
         }
+        if (_startImages is not null && !_startImages.shape.SequenceEqual([Count, 3L, context.Height, context.Width]))
+            throw new ArgumentException($"Expected start images [{Count}, 3, {context.Height}, {context.Width}]; got [{string.Join(", ", _startImages.shape)}].", "startImages");
     }
 
     /// <inheritdoc />
     public override TaskStart Start(TaskContext context)
     {
         Tensor target = _targets.detach().to(float32, context.Backbone.Device).reshape([Count, .. context.Geometry.OutputShape]);
-        return new TaskStart(context.Settings.Energy(Objective.FeatureReconstruction()), target);
+        Tensor? start = _startImages is null ? null : context.Backbone.Preprocessing.ToNetworkInput(_startImages.to(float32, context.Backbone.Device));
+        return new TaskStart(context.Settings.Energy(Objective.FeatureReconstruction()), target, start);
     }
 
     /// <inheritdoc />
