@@ -24,11 +24,14 @@ CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 var arguments = ParseArguments(args);
 string[] layers = arguments.GetValueOrDefault("layers", string.Join(",", PretrainedBackbones.ResNet18Layers)).Split(',');
-string[] imageNames = arguments.GetValueOrDefault("images", "astronaut,chelsea,coffee").Split(',');
+string imagesFolder = arguments.GetValueOrDefault("images-dir", Path.Combine("tests", "images"));
+// --images all takes every photograph of --images-dir (e.g. tests/images/tuning, the tuning set).
+string[] imageNames = arguments.GetValueOrDefault("images", "astronaut,chelsea,coffee") is "all"
+    ? Directory.GetFiles(imagesFolder).Where(f => Path.GetExtension(f).ToLowerInvariant() is ".png" or ".jpg" or ".jpeg").Select(Path.GetFileNameWithoutExtension).Order(StringComparer.Ordinal).ToArray()!
+    : arguments.GetValueOrDefault("images", "astronaut,chelsea,coffee").Split(',');
 string[] methods = arguments.GetValueOrDefault("methods", "default,naive").Split(',');
 int? iterations = arguments.TryGetValue("iterations", out var it) ? int.Parse(it) : null;
 string outFolder = arguments.GetValueOrDefault("out", "docs");
-string imagesFolder = arguments.GetValueOrDefault("images-dir", Path.Combine("tests", "images"));
 Func<LayerSettings, LayerSettings>? customize = arguments.TryGetValue("set", out var set) ? SettingsOverride.Parse(set) : null;
 const int Size = 224;
 
@@ -50,7 +53,7 @@ if (arguments.TryGetValue("representations", out var representationList))
 }
 
 using var backbone = PretrainedBackbones.ResNet18();
-var originals = imageNames.Select(n => ImageTensors.LoadCentered(Path.Combine(imagesFolder, n + ".png"), Size, Size).DetachFromDisposeScope()).ToArray();
+var originals = imageNames.Select(n => ImageTensors.LoadCentered(ImageFile(imagesFolder, n), Size, Size).DetachFromDisposeScope()).ToArray();
 using var batch = cat(originals, 0);
 var rows = new List<Row>();
 var reconstructions = new Dictionary<(string Method, string Layer), Tensor>();
@@ -91,7 +94,7 @@ for (int i = 0; i < imageNames.Length; i++)
 }
 
 var date = DateTime.UtcNow;
-File.WriteAllText(Path.Combine(outFolder, "quality.md"), Report(rows, floor, layers, methods, imageNames, machine, command, backbone, date, HandcraftedQuality.Section(outFolder)));
+File.WriteAllText(Path.Combine(outFolder, "quality.md"), Report(rows, floor, layers, methods, imageNames, imagesFolder, machine, command, backbone, date, HandcraftedQuality.Section(outFolder)));
 File.WriteAllText(Path.Combine(outFolder, "quality.json"), JsonSerializer.Serialize(new SavedRun(date, machine, command, rows, floor), new JsonSerializerOptions { WriteIndented = true }));
 Console.WriteLine($"wrote {Path.Combine(outFolder, "quality.md")}");
 int met = layers.Count(l => MeetsTargets(rows, l) is true);
@@ -109,15 +112,20 @@ int RenderSaved()
     string[] savedMethods = saved.rows.Select(r => r.Method).Distinct().ToArray();
     string[] savedImages = saved.rows.Select(r => r.Image).Distinct().ToArray();
     using var network = PretrainedBackbones.ResNet18();
-    var photos = savedImages.Select(n => ImageTensors.LoadCentered(Path.Combine(imagesFolder, n + ".png"), Size, Size).DetachFromDisposeScope()).ToArray();
+    var photos = savedImages.Select(n => ImageTensors.LoadCentered(ImageFile(imagesFolder, n), Size, Size).DetachFromDisposeScope()).ToArray();
     var savedFloor = MeanImageFloor(network, savedLayers, savedImages, photos);
     File.WriteAllText(Path.Combine(outFolder, "quality.json"),
         JsonSerializer.Serialize(saved with { floor = savedFloor }, new JsonSerializerOptions { WriteIndented = true }));
     File.WriteAllText(Path.Combine(outFolder, "quality.md"),
-        Report(saved.rows, savedFloor, savedLayers, savedMethods, savedImages, saved.machine, saved.command, network, saved.date, HandcraftedQuality.Section(outFolder)));
+        Report(saved.rows, savedFloor, savedLayers, savedMethods, savedImages, imagesFolder, saved.machine, saved.command, network, saved.date, HandcraftedQuality.Section(outFolder)));
     Console.WriteLine($"re-rendered {Path.Combine(outFolder, "quality.md")} from quality.json");
     return 0;
 }
+
+// A photograph by name, with or without its extension (.png for the report set, .jpg for the tuning set).
+static string ImageFile(string folder, string name) =>
+    new[] { name, name + ".png", name + ".jpg" }.Select(n => Path.Combine(folder, n)).FirstOrDefault(File.Exists)
+    ?? throw new FileNotFoundException($"No photograph '{name}' (.png or .jpg) in {folder}.");
 
 // The floor: what a reconstruction that knows nothing (the backbone's mean image) scores.
 static List<Row> MeanImageFloor(Backbone backbone, string[] layers, string[] imageNames, Tensor[] originals)
@@ -149,17 +157,18 @@ static bool? MeetsTargets(IEnumerable<Row> rows, string layer)
     return fe <= target.MaxFeatureError && ncc >= target.MinNcc && rough >= target.MinRoughness && rough <= target.MaxRoughness;
 }
 
-static string Report(List<Row> rows, List<Row> floor, string[] layers, string[] methods, string[] images, string machine, string command, Backbone backbone, DateTime date, string? handcraftedSection)
+static string Report(List<Row> rows, List<Row> floor, string[] layers, string[] methods, string[] images, string imagesFolderName, string machine, string command, Backbone backbone, DateTime date, string? handcraftedSection)
 {
     var md = new StringBuilder();
     md.AppendLine("# Quality of the inversions");
     md.AppendLine();
     md.AppendLine($"Generated by `{command}` on {date:yyyy-MM-dd HH:mm} UTC.  ");
     md.AppendLine($"Machine: {machine}.  ");
-    md.AppendLine($"Backbone: built-in {backbone.Name} (ML.NET's ImageNet ResNet18), images {string.Join(", ", images)} from `tests/images/`, 224×224 centre crop, pixel scale B = {backbone.TypicalPixelNorm}.");
+    md.AppendLine($"Backbone: built-in {backbone.Name} (ML.NET's ImageNet ResNet18), {images.Length} images ({string.Join(", ", images.Take(6))}{(images.Length > 6 ? ", …" : "")}) from `{imagesFolderName}`, 224×224 centre crop, pixel scale B = {backbone.TypicalPixelNorm}.");
     md.AppendLine();
     md.AppendLine("Measures (means over the images): **featureError** = ‖Φ(x)−Φ0‖/‖Φ0‖ at the end; **ncc** = Pearson correlation of luminance with the original; " +
-                  "**roughness** = mean absolute neighbour difference over the original's (1 is natural, 2–6 is noise, below 0.5 washed out); PSNR (dB) and SSIM (11×11 Gaussian, σ 1.5, luminance).");
+                  "**roughness** = mean absolute neighbour difference over the original's (1 is natural, 2–6 is noise, below 0.5 washed out); " +
+                  "**contrast** = standard deviation of the luminance over the original's (1 is the original's, 0 flat grey); PSNR (dB) and SSIM (11×11 Gaussian, σ 1.5, luminance).");
     md.AppendLine();
     md.AppendLine("## Targets and the default preset");
     md.AppendLine();
@@ -175,6 +184,22 @@ static string Report(List<Row> rows, List<Row> floor, string[] layers, string[] 
         string Mark(bool ok) => ok ? "✓" : "✗";
         md.AppendLine($"| {layer} | {fe:F3} ({target.MaxFeatureError:F2}) {Mark(fe <= target.MaxFeatureError)} | {ncc:F3} ({target.MinNcc:F2}) {Mark(ncc >= target.MinNcc)} | " +
                       $"{rough:F2} ({target.MinRoughness}–{target.MaxRoughness}) {Mark(rough >= target.MinRoughness && rough <= target.MaxRoughness)} | {(MeetsTargets(rows, layer) == true ? "yes" : "**no**")} |");
+    }
+    md.AppendLine();
+    md.AppendLine("Issue 18 adds two targets for the default preset: contrast at least 0.5 at every layer (mean over the images), and every photograph's roughness inside its layer's window, not only the mean:");
+    md.AppendLine();
+    md.AppendLine("| layer | contrast (target ≥ 0.5) | photographs inside the roughness window | outside |");
+    md.AppendLine("|---|---|---|---|");
+    foreach (string layer in layers)
+    {
+        var target = QualityTarget.ResNet18.FirstOrDefault(t => t.Layer == layer);
+        var ours = rows.Where(r => r.Layer == layer && r.Method == "default").ToArray();
+        if (target is null || ours.Length == 0)
+            continue;
+        var outside = ours.Where(r => r.Roughness < target.MinRoughness || r.Roughness > target.MaxRoughness).ToArray();
+        double contrast = ours.Average(r => r.Contrast);
+        md.AppendLine($"| {layer} | {contrast:F2} {(contrast >= 0.5 ? "✓" : "✗")} | {ours.Length - outside.Length} of {ours.Length} {(outside.Length == 0 ? "✓" : "✗")} | " +
+                      $"{(outside.Length == 0 ? "" : string.Join(", ", outside.Select(r => $"{r.Image} {r.Roughness:F2}")))} |");
     }
     md.AppendLine();
     if (methods.Contains("naive") && methods.Contains("default"))
@@ -197,15 +222,15 @@ static string Report(List<Row> rows, List<Row> floor, string[] layers, string[] 
     }
     md.AppendLine("## All measurements (means over the images)");
     md.AppendLine();
-    md.AppendLine("| layer | method | featureError | ncc | roughness | PSNR | SSIM | iterations | seconds/image |");
-    md.AppendLine("|---|---|---|---|---|---|---|---|---|");
+    md.AppendLine("| layer | method | featureError | ncc | roughness | contrast | PSNR | SSIM | iterations | seconds/image |");
+    md.AppendLine("|---|---|---|---|---|---|---|---|---|---|");
     foreach (string layer in layers)
         foreach (string method in methods.Append("mean image"))
         {
             var set = (method == "mean image" ? floor : rows).Where(r => r.Layer == layer && r.Method == method).ToArray();
             if (set.Length == 0)
                 continue;
-            md.AppendLine($"| {layer} | {method} | {set.Average(r => r.FeatureError):F3} | {set.Average(r => r.Ncc):F3} | {set.Average(r => r.Roughness):F2} | " +
+            md.AppendLine($"| {layer} | {method} | {set.Average(r => r.FeatureError):F3} | {set.Average(r => r.Ncc):F3} | {set.Average(r => r.Roughness):F2} | {set.Average(r => r.Contrast):F2} | " +
                           $"{set.Average(r => r.Psnr):F1} | {set.Average(r => r.Ssim):F3} | {set[0].Iterations} | {set.Average(r => r.Seconds):F1} |");
         }
     md.AppendLine();
@@ -213,10 +238,10 @@ static string Report(List<Row> rows, List<Row> floor, string[] layers, string[] 
     md.AppendLine();
     md.AppendLine("## Per image");
     md.AppendLine();
-    md.AppendLine("| layer | method | image | featureError | ncc | roughness | PSNR | SSIM |");
-    md.AppendLine("|---|---|---|---|---|---|---|---|");
+    md.AppendLine("| layer | method | image | featureError | ncc | roughness | contrast | PSNR | SSIM |");
+    md.AppendLine("|---|---|---|---|---|---|---|---|---|");
     foreach (var r in rows)
-        md.AppendLine($"| {r.Layer} | {r.Method} | {r.Image} | {r.FeatureError:F3} | {r.Ncc:F3} | {r.Roughness:F2} | {r.Psnr:F1} | {r.Ssim:F3} |");
+        md.AppendLine($"| {r.Layer} | {r.Method} | {r.Image} | {r.FeatureError:F3} | {r.Ncc:F3} | {r.Roughness:F2} | {r.Contrast:F2} | {r.Psnr:F1} | {r.Ssim:F3} |");
     md.AppendLine();
     md.AppendLine("## Settings used");
     md.AppendLine();
@@ -252,17 +277,19 @@ static Dictionary<string, string> ParseArguments(string[] args)
 
 internal sealed record SavedRun(DateTime date, string machine, string command, List<Row> rows, List<Row> floor);
 
-internal sealed record Row(string Layer, string Method, string Image, double FeatureError, double Ncc, double Roughness, double Psnr, double Ssim, int Iterations, double Seconds, string Settings)
+internal sealed record Row(string Layer, string Method, string Image, double FeatureError, double Ncc, double Roughness, double Psnr, double Ssim, int Iterations, double Seconds, string Settings,
+    double Contrast)
 {
     /// <summary>A row with every image measure of a reconstruction against its original.</summary>
     public static Row Measure(string layer, string method, string image, double featureError, Tensor reconstruction, Tensor original, int iterations, double seconds, string settings) =>
         new(layer, method, image, featureError, ImageMeasures.Ncc(reconstruction, original), ImageMeasures.Roughness(reconstruction, original),
-            ImageMeasures.Psnr(reconstruction, original), ImageMeasures.Ssim(reconstruction, original), iterations, seconds, settings);
+            ImageMeasures.Psnr(reconstruction, original), ImageMeasures.Ssim(reconstruction, original), iterations, seconds, settings,
+            ImageMeasures.Contrast(reconstruction, original));
 
     /// <summary>Prints the row as one console line and returns it.</summary>
     public Row Print()
     {
-        Console.WriteLine($"{Layer,-7} {Method,-8} {Image,-10} error {FeatureError:F3}  ncc {Ncc:F3}  roughness {Roughness:F2}  psnr {Psnr:F1}  ssim {Ssim:F3}  {Seconds:F1} s");
+        Console.WriteLine($"{Layer,-7} {Method,-8} {Image,-10} error {FeatureError:F3}  ncc {Ncc:F3}  roughness {Roughness:F2}  contrast {Contrast:F2}  psnr {Psnr:F1}  ssim {Ssim:F3}  {Seconds:F1} s");
         return this;
     }
 }

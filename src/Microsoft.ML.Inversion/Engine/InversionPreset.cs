@@ -111,8 +111,15 @@ public sealed class InversionPreset
         "ours: pixels + IJCV optimiser, C 1000/300 for stride ≤ 4; Fourier image + jitter/scale/rotate + Adam, C 20/5/3 deeper; α=2 prior (λα 35), λTV 0.55 and 1000 steps for pool5",
         DefaultSettings);
 
+    /// <summary>
+    /// The default preset as it stood in November 2026, under a dated name, so that every comparison with a later
+    /// default is one flag away (<c>--preset default-2026-11</c>). Until the default changes, the two are the same.
+    /// </summary>
+    public static InversionPreset Default2026November { get; } = new("default-2026-11",
+        "the default preset of 2026-11, kept for comparisons: " + Default.Description, DefaultSettings);
+
     /// <summary>All built-in presets.</summary>
-    public static IReadOnlyList<InversionPreset> All { get; } = [Default, Ijcv2016, Cvpr2015, Naive];
+    public static IReadOnlyList<InversionPreset> All { get; } = [Default, Default2026November, Ijcv2016, Cvpr2015, Naive];
 
     /// <summary>A built-in preset by name (case-insensitive).</summary>
     /// <exception cref="ArgumentException">No preset has that name.</exception>
