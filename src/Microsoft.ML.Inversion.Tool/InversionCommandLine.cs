@@ -34,7 +34,9 @@ public static class InversionCommandLine
                 return 0;
             }
             using Backbone backbone = arguments.Representation is { } representation ? HandcraftedBackbone.FromName(representation)
-                : arguments.Model is null ? PretrainedBackbones.ResNet18() : OnnxBackbone.Load(arguments.Model);
+                : arguments.Model is null ? PretrainedBackbones.ResNet18()
+                : OnnxBackbone.Load(arguments.Model, new ImagePreprocessing(arguments.Bgr ? ChannelOrder.Bgr : ChannelOrder.Rgb, arguments.ValueRange,
+                    arguments.Bgr ? [.. arguments.Mean.Reverse()] : arguments.Mean, arguments.Bgr ? [.. arguments.Std.Reverse()] : arguments.Std));
             if (arguments.ListLayers)
                 return LayerListing.Print(backbone);
             IReadOnlyList<string> layers = arguments.Layers ?? DefaultLayers(backbone, arguments);

@@ -27,7 +27,7 @@ string[] layers = arguments.GetValueOrDefault("layers", string.Join(",", Pretrai
 string imagesFolder = arguments.GetValueOrDefault("images-dir", Path.Combine("tests", "images"));
 // --images all takes every photograph of --images-dir (e.g. tests/images/tuning, the tuning set).
 string[] imageNames = arguments.GetValueOrDefault("images", "astronaut,chelsea,coffee") is "all"
-    ? Directory.GetFiles(imagesFolder).Where(f => Path.GetExtension(f).ToLowerInvariant() is ".png" or ".jpg" or ".jpeg").Select(Path.GetFileNameWithoutExtension).Order(StringComparer.Ordinal).ToArray()!
+    ? Directory.GetFiles(imagesFolder).Where(f => Path.GetExtension(f).ToLowerInvariant() is ".png" or ".jpg" or ".jpeg").Select(f => Path.GetFileNameWithoutExtension(f)).Order(StringComparer.Ordinal).ToArray()
     : arguments.GetValueOrDefault("images", "astronaut,chelsea,coffee").Split(',');
 string[] methods = arguments.GetValueOrDefault("methods", "default,naive").Split(',');
 int? iterations = arguments.TryGetValue("iterations", out var it) ? int.Parse(it) : null;

@@ -20,12 +20,17 @@ dotnet tool install Inversion.ML.Tool --version "$version" --tool-path "$work/to
 
 inversion="$work/tools/inversion"
 "$inversion" --help > "$work/help.txt"
-for option in --image --layers --layer --iterations --preset --method --task --channels --channel --model --representation --out --list-layers --help; do
+for option in --image --layers --layer --iterations --preset --method --task --channels --channel --model --mean --std --range --bgr --representation --out --list-layers --help; do
   grep -q -- "^  $option .*(default: " "$work/help.txt" || fail "--help does not list $option with its default"
 done
 set +e; "$inversion" --iterations zero >/dev/null 2>"$work/mistake.txt"; code=$?; set -e
 [ "$code" = 2 ] || fail "a mistake should exit with code 2, got $code"
 [ "$(wc -l < "$work/mistake.txt")" = 1 ] || fail "a mistake should print one line, got: $(cat "$work/mistake.txt")"
+
+# --model with its own preprocessing: the ResNet18 file the tool carries, as a user's 0–255 BGR network.
+model=$(find "$work/tools" -name ResNet18.onnx | head -n 1)
+"$inversion" --model "$model" --range 255 --bgr --mean 123.7,116.3,103.5 --std 1,1,1 --list-layers > "$work/layers.txt" || fail "--model --list-layers failed"
+grep -q "Conv" "$work/layers.txt" || fail "--list-layers printed no Conv layer for --model"
 
 out="$work/out"
 "$inversion" --image "$repo/tests/images/chelsea.png" --layers conv1,stage2 --iterations 12 --method both --out "$out" >"$work/run.log" 2>&1 \

@@ -30,6 +30,14 @@ internal sealed record ToolArguments
 
     public bool Help { get; init; }
 
+    public float[] Mean { get; init; } = [0.485f, 0.456f, 0.406f];
+
+    public float[] Std { get; init; } = [0.229f, 0.224f, 0.225f];
+
+    public double ValueRange { get; init; } = 1;
+
+    public bool Bgr { get; init; }
+
     /// <summary>Every option, in the order help lists them.</summary>
     public static IReadOnlyList<ToolOption> Options { get; } =
     [
@@ -46,6 +54,11 @@ internal sealed record ToolArguments
         new("--channels", "a,b,c", "0,1,2,3,4", "the channels --task maximize shows (also --channel K)", (a, v) => a with { Channels = v.Split(',').Select(Channel).ToArray() }),
         new("--channel", "K", "0", "one channel for --task maximize", (a, v) => a with { Channels = [Channel(v)] }),
         new("--model", "PATH", "the built-in ImageNet ResNet18", "your ONNX network (ImageNet preprocessing)", (a, v) => a with { Model = v }),
+        new("--mean", "r,g,b", "0.485,0.456,0.406 (ImageNet)", "--model's per-channel mean, in its value range and RGB order", (a, v) => a with { Mean = Triple(v, "--mean") }),
+        new("--std", "r,g,b", "0.229,0.224,0.225 (ImageNet)", "--model's per-channel standard deviation", (a, v) => a with { Std = Triple(v, "--std") }),
+        new("--range", "1|255", "1", "--model's value of a full-intensity channel before the mean is subtracted (1 or 255)",
+            (a, v) => a with { ValueRange = OneOf(v, "--range", "1", "255") == "1" ? 1 : 255 }),
+        new("--bgr", "", "off (RGB)", "--model reads BGR channels", (a, _) => a with { Bgr = true }),
         new("--representation", "hog|hogb|hog-dt|dsift", "none", "invert HOG or dense SIFT instead of a network", (a, v) => a with { Representation = v }),
         new("--out", "DIR", "inversion-out", "where the images, contact sheet, summary.json and report.html go", (a, v) => a with { Out = v }),
         new("--list-layers", "", "off", "print every layer (name, operator, shape at the input size, aliases) and stop", (a, _) => a with { ListLayers = true }),
@@ -85,6 +98,13 @@ internal sealed record ToolArguments
 
     private static int Positive(string text, string option) =>
         int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n > 0 ? n : throw new UsageException($"{option} needs a positive whole number, not '{text}'");
+
+    private static float[] Triple(string text, string option)
+    {
+        string[] parts = text.Split(',');
+        var values = parts.Select(p => float.TryParse(p, NumberStyles.Float, CultureInfo.InvariantCulture, out float v) && float.IsFinite(v) ? v : float.NaN).ToArray();
+        return values.Length == 3 && values.All(float.IsFinite) ? values : throw new UsageException($"{option} needs three numbers r,g,b, not '{text}'");
+    }
 
     private static long Channel(string text) =>
         long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long channel) ? channel : throw new UsageException($"--channel needs non-negative whole numbers, not '{text}'");
