@@ -50,7 +50,7 @@ public static class InversionCommandLine
                 : VisualizationRun.Run(backbone, arguments, layers, original, imageName);
         }
         catch (Exception e) when (e is UsageException or FileNotFoundException or DirectoryNotFoundException or OnnxImportException
-            or UnknownLayerException or InvalidDataException or ArgumentException or UnauthorizedAccessException)
+            or UnknownLayerException or InvalidDataException or ArgumentException or UnauthorizedAccessException or NotSupportedException)
         {
             Console.Error.WriteLine($"error: {e.Message.Split('\n')[0]}");
             return 2;
@@ -60,7 +60,7 @@ public static class InversionCommandLine
     private static IReadOnlyList<string> DefaultLayers(Backbone backbone, ToolArguments arguments) =>
         backbone.IsHandcrafted ? [backbone.DescribeLayers()[0].Name]
         : arguments.Model is not null ? SpreadLayers(backbone)
-        : arguments.Task != "invert" ? ["stage3"]
+        : arguments.Task != "invert" || arguments.Method == "learned" ? ["stage3"]
         : PretrainedBackbones.ResNet18Layers;
 
     // Without aliases, five layers spread through a user's network (its convolution and activation outputs).

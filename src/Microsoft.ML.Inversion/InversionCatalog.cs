@@ -90,6 +90,37 @@ public static class InversionCatalog
     public static ActivationMaximizationEstimator MaximizeActivations(this TransformsCatalog catalog, ActivationMaximizationOptions options) =>
         new(GetContext(catalog), options);
 
+    /// <summary>
+    /// Amortised inversion (Dosovitskiy &amp; Brox 2016): Fit trains a decoder that maps what <paramref name="layer"/>
+    /// keeps of the images in <paramref name="inputColumnName"/> back to the images; Transform reconstructs each row
+    /// (an image or a stored feature vector of the layer) in one forward pass, optionally refined by
+    /// <paramref name="refineSteps"/> optimisation steps.
+    /// </summary>
+    /// <param name="catalog">The transforms catalog.</param>
+    /// <param name="outputColumnName">The reconstructed-image column to create.</param>
+    /// <param name="inputColumnName">The image column to train on; default <paramref name="outputColumnName"/>.</param>
+    /// <param name="layer">The layer to learn to invert (a spatial layer: conv1 … stage4 for the built-in ResNet18).</param>
+    /// <param name="backbone">The network; null for the built-in ImageNet ResNet18.</param>
+    /// <param name="epochs">Training passes over the data.</param>
+    /// <param name="refineSteps">Optimisation steps after the decoder; 0 for the decoder alone.</param>
+    public static LearnedInversionEstimator TrainImageInverter(this TransformsCatalog catalog, string outputColumnName,
+        string? inputColumnName = null, string layer = LearnedInversionOptions.Defaults.Layer, BackboneReference? backbone = null,
+        int epochs = 30, int refineSteps = 0) =>
+        new(GetContext(catalog), WithStep(new LearnedInversionOptions
+        {
+            InputColumnName = inputColumnName,
+            Training = new Inversion.Learned.DecoderTrainingOptions { Epochs = epochs },
+            RefineSteps = refineSteps,
+        }, outputColumnName, layer, backbone, iterations: null));
+
+    /// <summary>The learned inversion step with every option (see <see cref="LearnedInversionOptions"/>).</summary>
+    public static LearnedInversionEstimator TrainImageInverter(this TransformsCatalog catalog, LearnedInversionOptions options) =>
+        new(GetContext(catalog), options);
+
+    /// <summary>Loads a learned inversion step (and its decoder) saved with <see cref="RowStepTransformer{TOptions}.SaveTo"/>.</summary>
+    public static LearnedInversionTransformer LoadLearnedInversion(this TransformsCatalog catalog, string path) =>
+        LearnedInversionTransformer.Load(GetContext(catalog), path);
+
     /// <summary>Loads an activation-maximisation step saved with <see cref="RowStepTransformer{TOptions}.SaveTo"/>.</summary>
     public static ActivationMaximizationTransformer LoadActivationMaximization(this TransformsCatalog catalog, string path) =>
         ActivationMaximizationTransformer.Load(GetContext(catalog), path);

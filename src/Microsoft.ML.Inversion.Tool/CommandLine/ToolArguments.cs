@@ -38,6 +38,14 @@ internal sealed record ToolArguments
 
     public bool Bgr { get; init; }
 
+    public string? TrainImages { get; init; }
+
+    public string? Decoder { get; init; }
+
+    public int Epochs { get; init; } = 30;
+
+    public int Refine { get; init; }
+
     /// <summary>Every option, in the order help lists them.</summary>
     public static IReadOnlyList<ToolOption> Options { get; } =
     [
@@ -47,8 +55,12 @@ internal sealed record ToolArguments
         new("--layer", "NAME", "stage3 for maximize and caricature", "one layer (same as --layers NAME)", (a, v) => a with { Layers = [v] }),
         new("--iterations", "N", "the preset's: 350, 1000 at pool5", "optimisation steps per layer", (a, v) => a with { Iterations = Positive(v, "--iterations") }),
         new("--preset", "NAME", "default", "default, ijcv2016, cvpr2015 or naive", (a, v) => a with { Preset = v }),
-        new("--method", "ours|naive|both", "ours", "both also runs plain gradient descent beside the preset, for comparison",
-            (a, v) => a with { Method = OneOf(v, "--method", "ours", "naive", "both") }),
+        new("--method", "ours|naive|both|learned", "ours", "both also runs plain gradient descent beside the preset, for comparison; learned decodes with a trained decoder (Dosovitskiy & Brox 2016)",
+            (a, v) => a with { Method = OneOf(v, "--method", "ours", "naive", "both", "learned") }),
+        new("--train-images", "DIR", "none", "--method learned: train a decoder per layer on the photographs in DIR (saved in --out)", (a, v) => a with { TrainImages = v }),
+        new("--decoder", "FILE", "none", "--method learned: use a saved decoder (a .decoder file with its .weights beside it)", (a, v) => a with { Decoder = v }),
+        new("--epochs", "N", "30", "--method learned with --train-images: training passes over the photographs", (a, v) => a with { Epochs = Positive(v, "--epochs") }),
+        new("--refine", "K", "0", "--method learned: optimisation steps from the decoder's output", (a, v) => a with { Refine = NonNegative(v, "--refine") }),
         new("--task", "invert|maximize|caricature", "invert", "maximize: images that make channels fire; caricature: amplify what a layer sees",
             (a, v) => a with { Task = OneOf(v, "--task", "invert", "maximize", "caricature") }),
         new("--channels", "a,b,c", "0,1,2,3,4", "the channels --task maximize shows (also --channel K)", (a, v) => a with { Channels = v.Split(',').Select(Channel).ToArray() }),
@@ -81,6 +93,10 @@ internal sealed record ToolArguments
         }
         if (result.Model is not null && result.Representation is not null)
             throw new UsageException("--model and --representation both choose what to invert; give one");
+        if (result.Method == "learned" && (result.TrainImages is null) == (result.Decoder is null))
+            throw new UsageException("--method learned needs either --train-images DIR or --decoder FILE");
+        if (result.Method != "learned" && (result.TrainImages ?? result.Decoder) is not null)
+            throw new UsageException("--train-images and --decoder apply to --method learned");
         return result;
     }
 
@@ -105,6 +121,9 @@ internal sealed record ToolArguments
         var values = parts.Select(p => float.TryParse(p, NumberStyles.Float, CultureInfo.InvariantCulture, out float v) && float.IsFinite(v) ? v : float.NaN).ToArray();
         return values.Length == 3 && values.All(float.IsFinite) ? values : throw new UsageException($"{option} needs three numbers r,g,b, not '{text}'");
     }
+
+    private static int NonNegative(string text, string option) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int n) ? n : throw new UsageException($"{option} needs a whole number, not '{text}'");
 
     private static long Channel(string text) =>
         long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long channel) ? channel : throw new UsageException($"--channel needs non-negative whole numbers, not '{text}'");

@@ -18,20 +18,23 @@ internal static class InversionRun
         {
             "naive" => [("naive", InversionPreset.Naive)],
             "both" => [("ours", preset), ("naive", InversionPreset.Naive)],
+            "learned" => [("learned", preset)],
             _ => [("ours", preset)],
         };
         using var output = new RunOutput(arguments.Out);
-        string RowOf(string method) => method == "naive" ? "naive" : preset.Name;
+        string RowOf(string method) => method is "naive" or "learned" ? method : preset.Name;
         output.Save(original, "original.png", RowOf(methods[0].Method), "original");
         AnsiConsole.MarkupLine($"Inverting [bold]{Markup.Escape(imageName)}[/] at {layers.Count} layers of [bold]{Markup.Escape(backbone.Name)}[/] " +
-                               $"({Markup.Escape(string.Join(" and ", methods.Select(m => m.Method == "ours" ? preset.Name : "naive")))}) on {Environment.ProcessorCount} cores");
+                               $"({Markup.Escape(string.Join(" and ", methods.Select(m => m.Method == "ours" ? preset.Name : m.Method)))}) on {Environment.ProcessorCount} cores");
         AnsiConsole.Progress()
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
             .Start(progress =>
             {
                 foreach (string layer in layers)
                     foreach (var (method, methodPreset) in methods)
-                        output.Add(InvertOne(backbone, layer, method, methodPreset, arguments.Iterations, original, output, RowOf(method), progress.AddTask($"{layer} {method}")));
+                        output.Add(method == "learned"
+                            ? LearnedRun.DecodeOne(backbone, layer, arguments, original, output, progress.AddTask($"{layer} {method}"))
+                            : InvertOne(backbone, layer, method, methodPreset, arguments.Iterations, original, output, RowOf(method), progress.AddTask($"{layer} {method}")));
             });
 
         var table = new Table().AddColumns("layer", "method", "feature error", "ncc", "roughness", "contrast", "seconds");
@@ -52,31 +55,38 @@ internal static class InversionRun
             Iterations = iterations,
             RecordLossCurve = true,
             ProgressInterval = 5,
-            Progress = new Reporter(p => { task.MaxValue = p.Iterations; task.Value = p.Iteration; }),
+            Progress = new Reporter<InversionProgress>(p => { task.MaxValue = p.Iterations; task.Value = p.Iteration; }),
         };
         using var scope = NewDisposeScope();
         using var result = new FeatureInverter(backbone, layer, options).InvertImages(original);
         task.Value = task.MaxValue;
         Tensor image = result.Images[0];
+        return Measured(layer, method, image, original, result.FeatureErrors[0], result.Iterations, result.Seconds, result.Settings.Describe(), result.LossCurves![0], output, sheetRow);
+    }
+
+    /// <summary>Saves a reconstruction into the report and measures it against the original.</summary>
+    internal static LayerRun Measured(string layer, string method, Tensor image, Tensor original, double featureError, int iterations, double seconds,
+        string settings, double[] lossCurve, RunOutput output, string sheetRow)
+    {
         string file = $"{RunOutput.FileName(layer)}-{method}.png";
-        output.Save(image, file, sheetRow, $"{layer}\nerror {result.FeatureErrors[0]:F2}");
+        output.Save(image, file, sheetRow, $"{layer}\nerror {featureError:F2}");
         return new LayerRun
         {
             Layer = layer,
             Method = method,
             Image = file,
             ScoreName = "featureError",
-            Score = result.FeatureErrors[0],
-            FeatureError = result.FeatureErrors[0],
+            Score = featureError,
+            FeatureError = featureError,
             Ncc = ImageMeasures.Ncc(image, original),
             Roughness = ImageMeasures.Roughness(image, original),
             Contrast = ImageMeasures.Contrast(image, original),
             Psnr = ImageMeasures.Psnr(image, original),
             Ssim = ImageMeasures.Ssim(image, original),
-            Iterations = result.Iterations,
-            Seconds = result.Seconds,
-            Settings = result.Settings.Describe(),
-            LossCurve = result.LossCurves![0],
+            Iterations = iterations,
+            Seconds = seconds,
+            Settings = settings,
+            LossCurve = lossCurve,
         };
     }
 }

@@ -1,9 +1,7 @@
-using Microsoft.ML.Inversion.Engine;
-
 namespace Microsoft.ML.Inversion.Tool.Runs;
 
-/// <summary>Reports progress on the optimiser's thread (Progress&lt;T&gt; would post to the thread pool).</summary>
-internal sealed class Reporter(Action<InversionProgress> report) : IProgress<InversionProgress>
+/// <summary>Reports progress on the reporting thread (Progress&lt;T&gt; would post to the thread pool).</summary>
+internal sealed class Reporter<T>(Action<T> report) : IProgress<T>
 {
-    public void Report(InversionProgress value) => report(value);
+    public void Report(T value) => report(value);
 }

@@ -44,6 +44,6 @@ public sealed class ActivationMaximizationEstimator : RowStepEstimator<Activatio
         }
     }
 
-    private protected override ActivationMaximizationTransformer Create(Backbone backbone, DataViewSchema inputSchema) =>
+    private protected override ActivationMaximizationTransformer Create(Backbone backbone, IDataView input) =>
         new(Environment, Options, backbone);
 }

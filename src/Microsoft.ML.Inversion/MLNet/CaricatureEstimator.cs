@@ -37,6 +37,6 @@ public sealed class CaricatureEstimator : RowStepEstimator<CaricatureOptions, Ca
             throw SchemaErrors.Mismatch(Options.InputColumn, "an image (MLImage): a caricature starts from the image", SchemaErrors.Describe(column));
     }
 
-    private protected override CaricatureTransformer Create(Backbone backbone, DataViewSchema inputSchema) =>
+    private protected override CaricatureTransformer Create(Backbone backbone, IDataView input) =>
         new(Environment, Options, backbone);
 }

@@ -40,11 +40,11 @@ public sealed class ImageInversionEstimator : RowStepEstimator<ImageInversionOpt
             throw SchemaErrors.Mismatch(Options.InputColumn, $"an image (MLImage) or a known-size vector of Single values (the activations of layer '{Options.Layer}')", SchemaErrors.Describe(column));
     }
 
-    private protected override ImageInversionTransformer Create(Backbone backbone, DataViewSchema inputSchema)
+    private protected override ImageInversionTransformer Create(Backbone backbone, IDataView input)
     {
         int height = Options.ImageHeight ?? backbone.InputHeight, width = Options.ImageWidth ?? backbone.InputWidth;
         var shape = backbone.DescribeLayer(Options.Layer, height, width).Shape;
-        var kind = ImageInversionTransformer.KindOf(inputSchema[Options.InputColumn].Type, Options.InputColumn, shape, Options.Layer, height, width);
+        var kind = ImageInversionTransformer.KindOf(input.Schema[Options.InputColumn].Type, Options.InputColumn, shape, Options.Layer, height, width);
         return new ImageInversionTransformer(Environment, Options, backbone, kind);
     }
 }

@@ -62,17 +62,11 @@ public sealed class ImageInversionTransformer : RowStepTransformer<ImageInversio
     {
         if (InputKind == InversionInputKind.Image)
             return ImageRows.Reader(row, Options.InputColumn);
-        var features = row.GetGetter<VBuffer<float>>(row.Schema[Options.InputColumn]);
-        return () =>
-        {
-            VBuffer<float> value = default;
-            features(ref value);
-            return value;
-        };
+        return FeatureRows.Reader(row, Options.InputColumn);
     }
 
     private protected override PreparedRow Prepare(long row, object? value) =>
-        InputKind == InversionInputKind.Image ? ImageRows.Prepare(row, value, Options, ImageHeight, ImageWidth) : PrepareFeatures(row, value);
+        InputKind == InversionInputKind.Image ? ImageRows.Prepare(row, value, Options, ImageHeight, ImageWidth) : FeatureRows.Prepare(row, value, Options.InputColumn);
 
     private protected override RowResult[] RunGood(IReadOnlyList<PreparedRow> rows)
     {
@@ -100,20 +94,4 @@ public sealed class ImageInversionTransformer : RowStepTransformer<ImageInversio
         kind is null ? InversionInputKind.Image
             : Enum.TryParse(kind, ignoreCase: false, out InversionInputKind parsed) && Enum.IsDefined(parsed) ? parsed
             : throw new InvalidDataException($"Saved inversion step '{path}' is invalid: InputKind '{kind}' is not one of {string.Join(", ", Enum.GetNames<InversionInputKind>())}.");
-
-    private PreparedRow PrepareFeatures(long row, object? value)
-    {
-        using var scope = NewDisposeScope();
-        string column = Options.InputColumn;
-        if (value is not VBuffer<float> buffer)
-            return new PreparedRow(row, null, $"column '{column}' holds no feature vector");
-        float[] dense = new float[buffer.Length];
-        buffer.CopyTo(dense);
-        int bad = Array.FindIndex(dense, v => !float.IsFinite(v));
-        if (bad >= 0)
-            return new PreparedRow(row, null, $"the feature vector in column '{column}' has a {(float.IsNaN(dense[bad]) ? "NaN" : "infinite")} value at index {bad}");
-        if (dense.All(v => v == 0))
-            return new PreparedRow(row, null, $"the feature vector in column '{column}' is all zeros: there is nothing to reconstruct");
-        return new PreparedRow(row, tensor(dense).unsqueeze(0).DetachFromDisposeScope(), null);
-    }
 }

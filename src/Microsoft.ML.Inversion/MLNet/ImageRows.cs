@@ -46,6 +46,16 @@ internal static class ImageRows
     public static string? TryRead(MLImage? image, ImageInputOptions options, int height, int width, out Tensor? input)
     {
         input = null;
+        if (Problem(image, options) is { } problem)
+            return problem;
+        using Tensor rgb = ImageTensors.FromMLImage(image!);
+        input = ImageTensors.CenterCropResize(rgb, height, width);
+        return null;
+    }
+
+    /// <summary>Why the row's image cannot be used (missing, too small, not 32-bit, transparent, unwanted grayscale), or null.</summary>
+    public static string? Problem(MLImage? image, ImageInputOptions options)
+    {
         string column = options.InputColumn;
         if (image is null || image.Width == 0 || image.Height == 0)
             return $"the image in column '{column}' is missing or empty (did LoadImages fail to read the file?)";
@@ -64,8 +74,6 @@ internal static class ImageRows
             return $"the image in column '{column}' has transparent pixels (an alpha channel); flatten it onto a background first";
         if (grayscale && !options.AcceptGrayscale)
             return $"the image in column '{column}' is grayscale (all channels equal) but the backbone expects colour; set AcceptGrayscale = true to use it as RGB";
-        using Tensor rgb = ImageTensors.FromMLImage(image);
-        input = ImageTensors.CenterCropResize(rgb, height, width);
         return null;
     }
 

@@ -32,7 +32,7 @@ public abstract class RowStepEstimator<TOptions, TTransformer> : IEstimator<TTra
         GetOutputSchema(MLNetInternals.SchemaShapeOf(input.Schema));
         return StepBackbone.Create(Options.Backbone, Environment, backbone =>
         {
-            TTransformer transformer = Create(backbone, input.Schema);
+            TTransformer transformer = Create(backbone, input);
             transformer.GetOutputSchema(input.Schema);
             return transformer;
         });
@@ -61,6 +61,6 @@ public abstract class RowStepEstimator<TOptions, TTransformer> : IEstimator<TTra
     /// <summary>Checks the input columns' kinds and types (they are known to exist).</summary>
     private protected abstract void CheckInputShape(SchemaShape inputSchema);
 
-    /// <summary>Creates the transformer on the loaded backbone for data of the given schema.</summary>
-    private protected abstract TTransformer Create(Backbone backbone, DataViewSchema inputSchema);
+    /// <summary>Creates the transformer on the loaded backbone for the training data (most steps read only its schema).</summary>
+    private protected abstract TTransformer Create(Backbone backbone, IDataView input);
 }

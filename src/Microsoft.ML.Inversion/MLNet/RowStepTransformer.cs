@@ -105,11 +105,16 @@ public abstract class RowStepTransformer<TOptions> : ITransformer, IDisposable, 
     /// Saves the step (its options and a reference to its backbone) to a JSON file. The backbone's weights are not
     /// copied: the built-in ResNet18 comes from its package, an ONNX or weights file is referenced by path.
     /// </summary>
-    public void SaveTo(string path) => SavedStep.Write(path, Format.Name, Format.Version, SavedInputKind, Options);
+    public void SaveTo(string path)
+    {
+        SavedStep.Write(path, Format.Name, Format.Version, SavedInputKind, Options);
+        SaveState(path);
+    }
 
-    /// <summary>Releases the backbone.</summary>
+    /// <summary>Releases the backbone (and what the step owns besides).</summary>
     public void Dispose()
     {
+        DisposeState();
         Backbone.Dispose();
         GC.SuppressFinalize(this);
     }
@@ -138,6 +143,16 @@ public abstract class RowStepTransformer<TOptions> : ITransformer, IDisposable, 
             throw new InvalidDataException($"Saved {what} '{path}' is invalid: {e.Message}", e);
         }
         return StepBackbone.Create(options.Backbone, environment, backbone => create(options, inputKind, backbone));
+    }
+
+    /// <summary>Writes what the step learned beside its saved file at <paramref name="path"/> (nothing by default).</summary>
+    private protected virtual void SaveState(string path)
+    {
+    }
+
+    /// <summary>Releases what the step owns besides the backbone (nothing by default).</summary>
+    private protected virtual void DisposeState()
+    {
     }
 
     /// <summary>Checks the input columns' types (they are known to exist).</summary>
@@ -169,14 +184,19 @@ public abstract class RowStepTransformer<TOptions> : ITransformer, IDisposable, 
     private protected long[] SeedsOf(IEnumerable<PreparedRow> rows) => rows.Select(r => Options.Seed + r.Row).ToArray();
 
     /// <summary>The result's images (resampled to the output size) and scores as row results.</summary>
-    private protected RowResult[] ToRowResults(OptimizationResult result, IReadOnlyList<PreparedRow> rows, string what, string layer)
+    private protected RowResult[] ToRowResults(OptimizationResult result, IReadOnlyList<PreparedRow> rows, string what, string layer) =>
+        ToRowResults(result.Images, result.Scores, result.ScoreName, result.Iterations, result.Seconds, rows, what, layer);
+
+    /// <summary>Images [N, 3, H, W] (resampled to the output size) and one score per row as row results.</summary>
+    private protected RowResult[] ToRowResults(Tensor rgb255, IReadOnlyList<double> scores, string scoreName, int iterations, double seconds,
+        IReadOnlyList<PreparedRow> rows, string what, string layer)
     {
         using var scope = NewDisposeScope();
-        Tensor images = ImageTensors.Resize(result.Images, OutputHeight, OutputWidth);
+        Tensor images = ImageTensors.Resize(rgb255, OutputHeight, OutputWidth);
         var results = new RowResult[rows.Count];
         for (int k = 0; k < rows.Count; k++)
-            results[k] = new RowResult(ImageTensors.ToMLImage(images[k]), (float)result.Scores[k], result.Iterations);
-        Log($"Rows {rows[0].Row}–{rows[^1].Row}: {what} {rows.Count} at layer '{layer}' in {result.Seconds:F1} s, mean {result.ScoreName} {result.Scores.Average():F3}.");
+            results[k] = new RowResult(ImageTensors.ToMLImage(images[k]), (float)scores[k], iterations);
+        Log($"Rows {rows[0].Row}–{rows[^1].Row}: {what} {rows.Count} at layer '{layer}' in {seconds:F1} s, mean {scoreName} {scores.Average():F3}.");
         return results;
     }
 

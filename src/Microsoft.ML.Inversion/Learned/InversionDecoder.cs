@@ -1,0 +1,50 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace Microsoft.ML.Inversion.Learned;
+
+/// <summary>
+/// The up-convolutional decoder: a layer's representation [N, C, h, w] → an RGB image [N, 3, s·h, s·w] with values
+/// 0–255 (a sigmoid scaled to the displayable range), where s is the architecture's stride.
+/// </summary>
+public sealed class InversionDecoder : Module<Tensor, Tensor>
+{
+    private readonly Conv2d stem;
+    private readonly Sequential blocks;
+    private readonly Conv2d toRgb;
+
+    /// <summary>Creates a decoder with random weights (seeded by TorchSharp's global generator).</summary>
+    public InversionDecoder(DecoderArchitecture architecture)
+        : base(nameof(InversionDecoder))
+    {
+        ArgumentNullException.ThrowIfNull(architecture);
+        architecture.Validate();
+        Architecture = architecture;
+        stem = Conv2d(architecture.InputChannels, architecture.StemWidth, 3, padding: 1);
+        blocks = Sequential();
+        int width = architecture.StemWidth;
+        for (int i = 0; i < architecture.Widths.Count; i++)
+        {
+            blocks.append($"up{i + 1}", new UpBlock(width, architecture.Widths[i]));
+            width = architecture.Widths[i];
+        }
+        toRgb = Conv2d(width, 3, 3, padding: 1);
+        RegisterComponents();
+    }
+
+    /// <summary>The architecture the decoder was built from.</summary>
+    public DecoderArchitecture Architecture { get; }
+
+    /// <summary>Features [N, C, h, w] → RGB 0–255 [N, 3, s·h, s·w]; each image's features are first divided by their RMS.</summary>
+    public override Tensor forward(Tensor features)
+    {
+        using var scope = NewDisposeScope();
+        // Each image's features are divided by their RMS: layers' scales differ by orders of magnitude and an image's
+        // overall activation level says little about its pixels.
+        Tensor normalised = features / (features.square().mean([1, 2, 3], keepdim: true).sqrt() + 1e-6);
+        Tensor hidden = functional.leaky_relu(stem.forward(normalised), 0.2);
+        return (sigmoid(toRgb.forward(blocks.forward(hidden))) * 255).MoveToOuterDisposeScope();
+    }
+}

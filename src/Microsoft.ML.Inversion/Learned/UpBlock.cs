@@ -1,0 +1,34 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace Microsoft.ML.Inversion.Learned;
+
+/// <summary>
+/// One decoder stage: a 4×4 transposed convolution with stride 2 doubles the resolution, a 3×3 convolution refines,
+/// each followed by a leaky ReLU (slope 0.2, as Dosovitskiy &amp; Brox's decoders).
+/// </summary>
+public sealed class UpBlock : Module<Tensor, Tensor>
+{
+    private readonly ConvTranspose2d up;
+    private readonly Conv2d refine;
+
+    /// <summary>Creates the stage.</summary>
+    /// <param name="inputChannels">Channels in.</param>
+    /// <param name="outputChannels">Channels out.</param>
+    public UpBlock(int inputChannels, int outputChannels)
+        : base(nameof(UpBlock))
+    {
+        up = ConvTranspose2d(inputChannels, outputChannels, 4, stride: 2, padding: 1);
+        refine = Conv2d(outputChannels, outputChannels, 3, padding: 1);
+        RegisterComponents();
+    }
+
+    /// <summary>[N, in, h, w] → [N, out, 2h, 2w].</summary>
+    public override Tensor forward(Tensor input)
+    {
+        using var upsampled = functional.leaky_relu(up.forward(input), 0.2);
+        return functional.leaky_relu(refine.forward(upsampled), 0.2);
+    }
+}
