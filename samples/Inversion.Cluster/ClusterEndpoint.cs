@@ -18,7 +18,7 @@ internal sealed record ClusterEndpoint(string? Redis, string ClusterId, int Prim
     public static ClusterEndpoint From(Arguments args) => new(
         args.Text("redis"),
         args.Text("cluster-id") ?? InversionCluster.DefaultClusterId,
-        args.Int("primary-port", DefaultSiloPort, 1),
+        args.Int("primary-port", args.Int("port", DefaultSiloPort, 1), 1),
         args.Int("gateway-port", DefaultGatewayPort, 1));
 
     public string Describe => Redis is null ? $"single-machine cluster on 127.0.0.1 (gateway {GatewayPort})" : $"Redis {Redis}, cluster '{ClusterId}'";
