@@ -25,6 +25,7 @@ internal static class BenchCommand
         int iterations = args.Int("iterations", 20, 1);
         string size = args.Text("image-size") ?? "224";
         string batch = args.Text("batch-size") ?? "4";
+        string silosLayer = args.Text("layer") ?? "conv1";
         args.RejectUnknown();
         if (silos.Count == 0 && layers.Count == 0)
             throw new UsageException("bench needs --silos 1,2 and/or --layers conv1,stage3");
@@ -36,7 +37,7 @@ internal static class BenchCommand
             MeasureLayer(output, manifestRows, layer, iterations, size, batch);
         var rates = new Dictionary<int, double>();
         foreach (int count in silos)
-            rates[count] = await MeasureSilosAsync(output, manifestRows, count, shardSize, ["--layer", args.Text("layer") ?? "conv1", "--iterations", $"{iterations}", "--image-size", size, "--batch-size", batch]);
+            rates[count] = await MeasureSilosAsync(output, manifestRows, count, shardSize, ["--layer", silosLayer, "--iterations", $"{iterations}", "--image-size", size, "--batch-size", batch]);
         if (rates.TryGetValue(1, out double one))
         {
             foreach (var (count, rate) in rates.Where(r => r.Key != 1))

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.RegularExpressions;
 using Microsoft.ML.Data;
 
 namespace Microsoft.ML.Inversion.Orleans;
@@ -8,7 +9,7 @@ namespace Microsoft.ML.Inversion.Orleans;
 /// for the shard (<see cref="ShardStep"/>), writes each row's reconstruction to <c>images/NNNNNNNN.png</c> (its
 /// job-wide index) and the shard's results table, each file moved into place whole.
 /// </summary>
-public static class ShardRunner
+public static partial class ShardRunner
 {
     /// <summary>Runs rows [<paramref name="firstRow"/>, <paramref name="firstRow"/> + <paramref name="rowCount"/>) of the job.</summary>
     /// <exception cref="OperationCanceledException">Cancelled between rows.</exception>
@@ -21,7 +22,7 @@ public static class ShardRunner
 
         var mlContext = new MLContext(seed: 1);
         var reasons = new Dictionary<int, string>();
-        mlContext.Log += (_, e) => RecordBadRow(e.RawMessage, paths, reasons);
+        mlContext.Log += (_, e) => RecordBadRow(e.RawMessage, paths.Count, reasons);
 
         using var step = ShardStep.Load(mlContext, spec.StepPath, firstRow, layout.TempFolder);
         var transformer = step.Transformer;
@@ -62,20 +63,22 @@ public static class ShardRunner
         return new ShardOutcome(k, bad, clock.Elapsed.TotalSeconds);
     }
 
-    /// <summary>Keeps the reason of a skipped row from the step's log line "Row k (path): reason; skipped.".</summary>
-    private static void RecordBadRow(string message, IReadOnlyList<string> paths, Dictionary<int, string> reasons)
+    /// <summary>
+    /// Keeps the reason of a skipped row from the step's log line "Row k (file 'path'): reason; skipped.", without the
+    /// shard-local row number (the results table has the job-wide one).
+    /// </summary>
+    private static void RecordBadRow(string message, int rowCount, Dictionary<int, string> reasons)
     {
-        const string Skipped = "; skipped.";
-        if (!message.StartsWith("Row ", StringComparison.Ordinal) || !message.EndsWith(Skipped, StringComparison.Ordinal))
+        var match = SkippedRow().Match(message);
+        if (!match.Success || !int.TryParse(match.Groups["row"].ValueSpan, out int k) || k < 0 || k >= rowCount)
             return;
-        int space = message.IndexOf(' ', 4);
-        if (space < 0 || !int.TryParse(message.AsSpan(4, space - 4), out int k) || k < 0 || k >= paths.Count)
-            return;
-        string prefix = $"Row {k} ({paths[k]}): ";
-        string reason = message.StartsWith(prefix, StringComparison.Ordinal) ? message[prefix.Length..] : message;
+        string reason = match.Groups["source"].Success ? $"{match.Groups["source"].Value}: {match.Groups["reason"].Value}" : match.Groups["reason"].Value;
         lock (reasons)
-            reasons[k] = reason[..^Skipped.Length].Trim();
+            reasons[k] = reason;
     }
+
+    [GeneratedRegex(@"^Row (?<row>\d+)(?: \((?<source>.*?)\))?: (?<reason>.*); skipped\.$", RegexOptions.Singleline)]
+    private static partial Regex SkippedRow();
 
     private sealed class ImageRow
     {
