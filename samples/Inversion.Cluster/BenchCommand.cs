@@ -1,0 +1,128 @@
+using System.Globalization;
+using Microsoft.ML.Inversion.Orleans;
+
+namespace Inversion.Cluster;
+
+/// <summary>
+/// <c>bench</c>: measured throughput for the cost model in docs/scale-out.md.
+/// <c>--silos 1,2</c> runs the same job on single-machine clusters of 1, 2, … silo processes (one worker and one
+/// torch thread each) and prints rows/s and the speed-up; <c>--layers a,b</c> runs shards in this process on one torch
+/// thread at each layer and prints rows/s per core, projected to the preset's 350 steps.
+/// </summary>
+internal static class BenchCommand
+{
+    private const int BasePort = 11300;
+    private const int BaseGateway = 30300;
+
+    public static async Task<int> RunAsync(Arguments args, string commandLine)
+    {
+        string output = Path.GetFullPath(args.Text("out") ?? Path.Combine("out", "cluster-bench"));
+        var inputs = args.All("input") is { Count: > 0 } given ? given : [Path.Combine("tests", "images")];
+        int rows = args.Int("rows", 16, 1);
+        var silos = (args.Text("silos") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToList();
+        var layers = (args.Text("layers") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries).ToList();
+        int shardSize = args.Int("shard-size", 4, 1);
+        int iterations = args.Int("iterations", 20, 1);
+        string size = args.Text("image-size") ?? "224";
+        string batch = args.Text("batch-size") ?? "4";
+        string silosLayer = args.Text("layer") ?? "conv1";
+        args.RejectUnknown();
+        if (silos.Count == 0 && layers.Count == 0)
+            throw new UsageException("bench needs --silos 1,2 and/or --layers conv1,stage3");
+
+        var images = JobInput.Resolve(inputs);
+        var manifestRows = Enumerable.Range(0, rows).Select(i => images[i % images.Count]).ToList();
+        Console.WriteLine($"# {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, {Environment.OSVersion}; command: {commandLine}");
+        foreach (string layer in layers)
+            MeasureLayer(output, manifestRows, layer, iterations, size, batch);
+        var rates = new Dictionary<int, double>();
+        foreach (int count in silos)
+            rates[count] = await MeasureSilosAsync(output, manifestRows, count, shardSize, ["--layer", silosLayer, "--iterations", $"{iterations}", "--image-size", size, "--batch-size", batch]);
+        if (rates.TryGetValue(1, out double one))
+        {
+            foreach (var (count, rate) in rates.Where(r => r.Key != 1))
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"speed-up of {count} silos over 1: {rate / one:F2}×"));
+        }
+        return 0;
+    }
+
+    /// <summary>Rows/s per core at one layer: two in-process shards at N and 2N steps separate the per-row fixed cost from the per-step cost.</summary>
+    private static void MeasureLayer(string output, List<string> rows, string layer, int iterations, string size, string batch)
+    {
+        TorchSharp.torch.set_num_threads(1);
+        double Run(int steps)
+        {
+            var spec = Job(Path.Combine(output, $"layer-{layer}-{steps}"), rows, rows.Count, ["--layer", layer, "--iterations", $"{steps}", "--image-size", size, "--batch-size", batch]);
+            return ShardRunner.Run(spec, 0, 0, rows.Count, CancellationToken.None).Seconds / rows.Count;
+        }
+        Run(1); // warm-up: first load of the network and libtorch
+        double shortRun = Run(iterations), longRun = Run(2 * iterations);
+        double perStep = Math.Max(0, (longRun - shortRun) / iterations);
+        double fixedCost = Math.Max(0, shortRun - perStep * iterations);
+        double projected = 1 / (fixedCost + 350 * perStep);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"layer {layer} at {size}×{size}, 1 thread: {perStep * 1000:F1} ms/step/row, {fixedCost:F2} s fixed per row; {1 / shortRun:F3} rows/s at {iterations} steps; projected {projected:F4} rows/s per core at 350 steps ({1 / projected:F1} s per row)"));
+    }
+
+    private static async Task<double> MeasureSilosAsync(string output, List<string> rows, int count, int shardSize, string[] stepFlags)
+    {
+        var spec = Job(Path.Combine(output, $"silos-{count}"), rows, shardSize, stepFlags);
+        var endpoint = new ClusterEndpoint(null, $"bench-{count}", BasePort, BaseGateway);
+        using var children = new ChildSilos();
+        for (int i = 0; i < count; i++)
+        {
+            children.Start(["silo", "--cluster-id", endpoint.ClusterId, "--name", $"bench{count}-{i}", "--workers", "1", "--threads", "1",
+                "--port", $"{BasePort + i}", "--gateway-port", $"{BaseGateway + i}", "--primary-port", $"{BasePort}"], echo: false);
+            if (i == 0)
+                await Task.Delay(TimeSpan.FromSeconds(3)); // the primary silo first
+        }
+        await using var connection = await ConnectWithRetryAsync(endpoint);
+        var management = connection.Client.GetGrain<IManagementGrain>(0);
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while ((await management.GetHosts(onlyActive: true)).Count < count)
+        {
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"{count} silos did not join in 2 minutes");
+            await Task.Delay(500);
+        }
+        await Task.Delay(TimeSpan.FromSeconds(2)); // every worker polling
+        var job = connection.Client.GetGrain<IInversionJobGrain>($"bench-{count}-{Guid.NewGuid():N}");
+        await job.Submit(spec);
+        JobStatus status;
+        while ((status = await job.GetStatus()).Phase == JobPhase.Running)
+            await Task.Delay(500);
+        double seconds = (status.FinishedAt!.Value - status.StartedAt!.Value).TotalSeconds;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{count} silo(s), 1 worker and 1 torch thread each: {status.RowsDone} rows in {seconds:F1} s = {status.RowsPerSecond:F3} rows/s ({string.Join(", ", status.Silos.Select(s => $"{s.Silo}: {s.RowsDone} rows"))})"));
+        return status.RowsPerSecond;
+    }
+
+    private static async Task<ClusterConnection> ConnectWithRetryAsync(ClusterEndpoint endpoint)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await ClusterConnection.ConnectAsync(endpoint);
+            }
+            catch (UsageException) when (attempt < 20)
+            {
+                await Task.Delay(1000);
+            }
+        }
+    }
+
+    private static InversionJobSpec Job(string folder, List<string> rows, int shardSize, string[] stepFlags)
+    {
+        var layout = new JobOutputLayout(folder);
+        layout.Create();
+        return new InversionJobSpec
+        {
+            StepPath = StepFactory.Resolve(new Arguments(stepFlags), layout.StepPath),
+            ManifestPath = JobInput.WriteManifest(rows, layout),
+            RowCount = rows.Count,
+            ShardSize = shardSize,
+            OutputFolder = folder,
+        };
+    }
+}

@@ -1,0 +1,20 @@
+using Microsoft.Extensions.Hosting;
+
+namespace Inversion.Cluster;
+
+/// <summary><c>silo</c>: joins the cluster and runs shards until stopped (Ctrl+C or SIGTERM).</summary>
+internal static class SiloCommand
+{
+    public static async Task<int> RunAsync(Arguments args)
+    {
+        var endpoint = ClusterEndpoint.From(args);
+        var settings = SiloSettings.From(args);
+        args.RejectUnknown();
+        endpoint.CheckRedis();
+        using var host = SiloHost.Build(endpoint, settings);
+        await host.StartAsync();
+        Console.WriteLine($"silo {settings.Name} (pid {Environment.ProcessId}) joined the {endpoint.Describe}: {settings.Workers} workers, {settings.Threads} torch threads, port {settings.SiloPort}, gateway {settings.GatewayPort}");
+        await host.WaitForShutdownAsync();
+        return 0;
+    }
+}
