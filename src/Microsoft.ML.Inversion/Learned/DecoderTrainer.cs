@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Microsoft.ML.Inversion.Backbones;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Inversion.Learned;

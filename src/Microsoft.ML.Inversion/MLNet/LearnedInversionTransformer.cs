@@ -1,6 +1,5 @@
 using Microsoft.ML.Data;
 using Microsoft.ML.Inversion.Backbones;
-using Microsoft.ML.Inversion.Engine;
 using Microsoft.ML.Inversion.Learned;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Transforms.Image;

@@ -58,7 +58,7 @@ public sealed class LearnedDecoderTests
         Assert.HasCount(24, steps, "8 epochs of 12 crops in batches of 4");
         Assert.AreEqual(7, steps[^1].Epoch);
         Assert.IsLessThan(before * 0.9, after, "training should lower the pixel error by more than 10% (measured: 0.0529 → 0.0448)");
-        
+
         Assert.IsGreaterThan(0, steps[^1].FeatureLoss, "the feature loss is part of the objective");
         Assert.IsLessThan(steps[0].LearningRate, steps[^1].LearningRate, "the schedule lowers the rate");
     }
