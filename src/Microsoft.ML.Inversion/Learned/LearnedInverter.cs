@@ -17,7 +17,7 @@ namespace Microsoft.ML.Inversion.Learned;
 /// <param name="backbone">The network the decoder was trained for.</param>
 /// <param name="decoder">The trained decoder (not owned: the caller disposes it).</param>
 /// <param name="refineSteps">Optimisation steps after the decoder; 0 for the decoder alone.</param>
-/// <param name="refinement">The optimisation's options; default <see cref="RefinementOptions"/>.</param>
+/// <param name="refinement">The optimisation's options; default <see cref="RefinementOptions"/>. Its <c>Iterations</c> is set to <paramref name="refineSteps"/> when refining.</param>
 public sealed class LearnedInverter(Backbone backbone, LearnedDecoder decoder, int refineSteps = 0, InversionOptions? refinement = null)
 {
     private readonly Backbone _backbone = backbone ?? throw new ArgumentNullException(nameof(backbone));
