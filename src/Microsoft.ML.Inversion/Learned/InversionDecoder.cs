@@ -30,7 +30,10 @@ public sealed class InversionDecoder : Module<Tensor, Tensor>
             width = architecture.Widths[i];
         }
         _toRgb = Conv2d(width, 3, 3, padding: 1);
-        RegisterComponents();
+        // Named explicitly, so state-dict keys read "stem.weight", "blocks.up1.up.weight", … (not after the fields).
+        register_module("stem", _stem);
+        register_module("blocks", _blocks);
+        register_module("toRgb", _toRgb);
     }
 
     /// <summary>The architecture the decoder was built from.</summary>

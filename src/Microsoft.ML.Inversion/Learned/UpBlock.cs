@@ -21,7 +21,9 @@ public sealed class UpBlock : Module<Tensor, Tensor>
     {
         _up = ConvTranspose2d(inputChannels, outputChannels, 4, stride: 2, padding: 1);
         _refine = Conv2d(outputChannels, outputChannels, 3, padding: 1);
-        RegisterComponents();
+        // Named explicitly, so state-dict keys read "up.weight", as in TorchVision, not after the fields.
+        register_module("up", _up);
+        register_module("refine", _refine);
     }
 
     /// <summary>[N, in, h, w] → [N, out, 2h, 2w].</summary>
