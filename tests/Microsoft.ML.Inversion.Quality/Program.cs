@@ -16,6 +16,8 @@ using static TorchSharp.torch;
 //       [--methods default,naive] [--iterations N] [--out DIR] [--images-dir DIR] [--set key=value,...]
 //   ... --representations hog,hogb,hog-dt,dsift   inverts the hand-crafted representations instead (their own
 //       section of quality.md, kept in quality-handcrafted.json)
+//   ... --learned stage2,stage3 [--train-minutes 45] [--crop 128] [--refine 80] [--refine-lr 0.006] [--decoders DIR]   trains (or loads from DIR) a decoder per layer
+//       on tests/images/tuning and measures it on the report photographs, alone and refined (docs/learned-measured.md)
 //   ... --visualizations caricature=stage2,maximize=stage3   measures caricatures and activation maximisation
 //       against issue 9's targets (docs/visualization-quality.md)
 // --set changes the settings of every method for experiments: C, tv, alphaweight, alpha, beta, tvform (isotropic|anisotropic), lr, jitter (T), param (pixels|fourier),
@@ -43,6 +45,14 @@ if (arguments.TryGetValue("visualizations", out var visualizationLayers))
     // --visualizations caricature=stage2,maximize=stage3 (either part may be left out)
     var parts = visualizationLayers.Split(',').Select(p => p.Split('=')).ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : "");
     VisualizationQuality.Run(imageNames, parts.GetValueOrDefault("caricature"), parts.GetValueOrDefault("maximize"), iterations, outFolder, imagesFolder, customize, command, Size);
+    return 0;
+}
+if (arguments.TryGetValue("learned", out var learnedLayers))
+{
+    // --learned stage2,stage3 [--train-minutes M] [--crop S] [--refine K] [--refine-lr R]: trains decoders on tests/images/tuning (issue 20)
+    LearnedQuality.Run(learnedLayers.Split(','), imageNames, outFolder, imagesFolder, double.Parse(arguments.GetValueOrDefault("train-minutes", "45")),
+        int.Parse(arguments.GetValueOrDefault("crop", "128")), int.Parse(arguments.GetValueOrDefault("refine", "80")),
+        double.Parse(arguments.GetValueOrDefault("refine-lr", "0.006")), arguments.GetValueOrDefault("decoders"), command, Size);
     return 0;
 }
 if (arguments.TryGetValue("representations", out var representationList))
@@ -94,7 +104,7 @@ for (int i = 0; i < imageNames.Length; i++)
 }
 
 var date = DateTime.UtcNow;
-File.WriteAllText(Path.Combine(outFolder, "quality.md"), Report(rows, floor, layers, methods, imageNames, imagesFolder, machine, command, backbone, date, HandcraftedQuality.Section(outFolder)));
+File.WriteAllText(Path.Combine(outFolder, "quality.md"), Report(rows, floor, layers, methods, imageNames, imagesFolder, machine, command, backbone, date, ExtraSections(outFolder)));
 File.WriteAllText(Path.Combine(outFolder, "quality.json"), JsonSerializer.Serialize(new SavedRun(date, machine, command, rows, floor), new JsonSerializerOptions { WriteIndented = true }));
 Console.WriteLine($"wrote {Path.Combine(outFolder, "quality.md")}");
 int met = layers.Count(l => MeetsTargets(rows, l) is true);
@@ -117,7 +127,7 @@ int RenderSaved()
     File.WriteAllText(Path.Combine(outFolder, "quality.json"),
         JsonSerializer.Serialize(saved with { floor = savedFloor }, new JsonSerializerOptions { WriteIndented = true }));
     File.WriteAllText(Path.Combine(outFolder, "quality.md"),
-        Report(saved.rows, savedFloor, savedLayers, savedMethods, savedImages, imagesFolder, saved.machine, saved.command, network, saved.date, HandcraftedQuality.Section(outFolder)));
+        Report(saved.rows, savedFloor, savedLayers, savedMethods, savedImages, imagesFolder, saved.machine, saved.command, network, saved.date, ExtraSections(outFolder)));
     Console.WriteLine($"re-rendered {Path.Combine(outFolder, "quality.md")} from quality.json");
     return 0;
 }
@@ -156,6 +166,10 @@ static bool? MeetsTargets(IEnumerable<Row> rows, string layer)
     double fe = ours.Average(r => r.FeatureError), ncc = ours.Average(r => r.Ncc), rough = ours.Average(r => r.Roughness);
     return fe <= target.MaxFeatureError && ncc >= target.MinNcc && rough >= target.MinRoughness && rough <= target.MaxRoughness;
 }
+
+// The sections other commands keep for quality.md: hand-crafted representations and learned decoders.
+static string? ExtraSections(string outFolder) =>
+    HandcraftedQuality.Section(outFolder) is var handcrafted && LearnedQuality.Section(outFolder) is var learned && (handcrafted ?? learned) is null ? null : handcrafted + learned;
 
 static string Report(List<Row> rows, List<Row> floor, string[] layers, string[] methods, string[] images, string imagesFolderName, string machine, string command, Backbone backbone, DateTime date, string? handcraftedSection)
 {

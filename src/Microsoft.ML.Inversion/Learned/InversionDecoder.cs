@@ -10,9 +10,9 @@ namespace Microsoft.ML.Inversion.Learned;
 /// </summary>
 public sealed class InversionDecoder : Module<Tensor, Tensor>
 {
-    private readonly Conv2d stem;
-    private readonly Sequential blocks;
-    private readonly Conv2d toRgb;
+    private readonly Conv2d _stem;
+    private readonly Sequential _blocks;
+    private readonly Conv2d _toRgb;
 
     /// <summary>Creates a decoder with random weights (seeded by TorchSharp's global generator).</summary>
     public InversionDecoder(DecoderArchitecture architecture)
@@ -21,16 +21,19 @@ public sealed class InversionDecoder : Module<Tensor, Tensor>
         ArgumentNullException.ThrowIfNull(architecture);
         architecture.Validate();
         Architecture = architecture;
-        stem = Conv2d(architecture.InputChannels, architecture.StemWidth, 3, padding: 1);
-        blocks = Sequential();
+        _stem = Conv2d(architecture.InputChannels, architecture.StemWidth, 3, padding: 1);
+        _blocks = Sequential();
         int width = architecture.StemWidth;
         for (int i = 0; i < architecture.Widths.Count; i++)
         {
-            blocks.append($"up{i + 1}", new UpBlock(width, architecture.Widths[i]));
+            _blocks.append($"up{i + 1}", new UpBlock(width, architecture.Widths[i]));
             width = architecture.Widths[i];
         }
-        toRgb = Conv2d(width, 3, 3, padding: 1);
-        RegisterComponents();
+        _toRgb = Conv2d(width, 3, 3, padding: 1);
+        // Named explicitly, so state-dict keys read "stem.weight", "blocks.up1.up.weight", … (not after the fields).
+        register_module("stem", _stem);
+        register_module("blocks", _blocks);
+        register_module("toRgb", _toRgb);
     }
 
     /// <summary>The architecture the decoder was built from.</summary>
@@ -43,7 +46,7 @@ public sealed class InversionDecoder : Module<Tensor, Tensor>
         // Each image's features are divided by their RMS: layers' scales differ by orders of magnitude and an image's
         // overall activation level says little about its pixels.
         Tensor normalised = features / (features.square().mean([1, 2, 3], keepdim: true).sqrt() + 1e-6);
-        Tensor hidden = functional.leaky_relu(stem.forward(normalised), 0.2);
-        return (sigmoid(toRgb.forward(blocks.forward(hidden))) * 255).MoveToOuterDisposeScope();
+        Tensor hidden = functional.leaky_relu(_stem.forward(normalised), 0.2);
+        return (sigmoid(_toRgb.forward(_blocks.forward(hidden))) * 255).MoveToOuterDisposeScope();
     }
 }
