@@ -18,13 +18,13 @@ goto collect
 if /i "%VERB%"=="default" (
   dotnet build Inversion.ML.sln -c %CONFIGURATION% || exit /b 1
   if exist TestResults rmdir /s /q TestResults
-  dotnet test Inversion.ML.sln -c %CONFIGURATION% --no-build --logger "trx;LogFileName=tests.trx" --logger "console;verbosity=detailed" --results-directory TestResults
+  dotnet test Inversion.ML.sln -c %CONFIGURATION% --no-build --logger "trx;LogFilePrefix=tests" --logger "console;verbosity=detailed" --results-directory TestResults
   exit /b %ERRORLEVEL%
 )
 if /i "%VERB%"=="build" ( dotnet build Inversion.ML.sln -c %CONFIGURATION% %ARGS% & exit /b %ERRORLEVEL% )
 if /i "%VERB%"=="test" (
   if exist TestResults rmdir /s /q TestResults
-  dotnet test Inversion.ML.sln -c %CONFIGURATION% --logger "trx;LogFileName=tests.trx" --logger "console;verbosity=detailed" --results-directory TestResults %ARGS%
+  dotnet test Inversion.ML.sln -c %CONFIGURATION% --logger "trx;LogFilePrefix=tests" --logger "console;verbosity=detailed" --results-directory TestResults %ARGS%
   exit /b %ERRORLEVEL%
 )
 if /i "%VERB%"=="sample" ( dotnet run --project samples\Inversion.Quickstart -c %CONFIGURATION% -- %ARGS% & exit /b %ERRORLEVEL% )

@@ -17,7 +17,7 @@ verb="${1:-default}"
 build() { dotnet build Inversion.ML.sln -c "$configuration" "$@"; }
 run_tests() {
   rm -rf TestResults
-  dotnet test Inversion.ML.sln -c "$configuration" --logger "trx;LogFileName=tests.trx" --logger "console;verbosity=detailed" --results-directory TestResults "$@"
+  dotnet test Inversion.ML.sln -c "$configuration" --logger "trx;LogFilePrefix=tests" --logger "console;verbosity=detailed" --results-directory TestResults "$@"
 }
 
 case "$verb" in
