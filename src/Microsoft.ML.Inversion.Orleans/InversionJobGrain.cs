@@ -201,25 +201,9 @@ public sealed class InversionJobGrain(
             StartedAt = Job.StartedAt,
             FinishedAt = finished,
             Silos = silos,
-            Shards = [.. Job.Shards.Select(Copy)],
+            Shards = [.. Job.Shards.Select(s => s.Clone())],
             Host = silo.Name,
             HostProcessId = silo.ProcessId,
         };
     }
-
-    private static ShardState Copy(ShardState s) => new()
-    {
-        Index = s.Index,
-        FirstRow = s.FirstRow,
-        RowCount = s.RowCount,
-        Status = s.Status,
-        Silo = s.Silo,
-        LeaseId = s.LeaseId,
-        Deadline = s.Deadline,
-        Attempts = s.Attempts,
-        Error = s.Error,
-        CompletedAt = s.CompletedAt,
-        BadRows = s.BadRows,
-        Seconds = s.Seconds,
-    };
 }

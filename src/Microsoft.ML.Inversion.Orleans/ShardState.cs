@@ -51,4 +51,7 @@ public sealed class ShardState
     /// <summary>Seconds the completing attempt took.</summary>
     [Id(11)]
     public double Seconds { get; set; }
+
+    /// <summary>A copy (every member is a value or an immutable string), for status snapshots.</summary>
+    public ShardState Clone() => (ShardState)MemberwiseClone();
 }
