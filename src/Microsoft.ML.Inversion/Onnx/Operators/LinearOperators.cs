@@ -70,10 +70,11 @@ internal static class LinearOperators
             full[d] = (inSize - 1) * strides[d] + (kernel[d] - 1) * dilations[d] + 1;
             if (outputShape is not null || autoPad is "SAME_UPPER" or "SAME_LOWER")
             {
-                // As ONNX Runtime: the total padding follows from the output size; SAME_UPPER puts the odd one at the front.
+                // The total padding follows from the output size; as the ONNX spec (and ONNX Runtime) say, SAME_UPPER puts
+                // the odd one at the back, SAME_LOWER and an explicit output_shape at the front.
                 outSize[d] = outputShape is not null ? outputShape[outputShape.Length - spatial + d] : inSize * strides[d];
                 long total = full[d] + outputPadding[d] - outSize[d];
-                begin[d] = autoPad == "SAME_UPPER" ? total - total / 2 : total / 2;
+                begin[d] = autoPad == "SAME_UPPER" ? total / 2 : total - total / 2;
             }
             else if (autoPad is "NOTSET" or "VALID")
             {
