@@ -3,7 +3,9 @@ using F = TorchSharp.torch.nn.functional;
 
 namespace Microsoft.ML.Inversion.Onnx.Operators;
 
-/// <summary>Activations and arithmetic with NumPy broadcasting (and the legacy broadcast/axis attributes).</summary>
+/// <summary>
+/// Activations, unary functions and arithmetic with NumPy broadcasting (and the legacy broadcast/axis attributes).
+/// </summary>
 internal static class ElementwiseOperators
 {
     public static Tensor[] Relu(OnnxNode node, Tensor?[] inputs) => [F.relu(inputs.Required(node, 0))];
@@ -35,13 +37,111 @@ internal static class ElementwiseOperators
         return [x.clamp(min, max)];
     }
 
+    public static Tensor[] HardSigmoid(OnnxNode node, Tensor?[] inputs) =>
+        [(inputs.Required(node, 0) * node.Float("alpha", 0.2f) + node.Float("beta", 0.5f)).clamp(0.0, 1.0)];
+
+    /// <summary>x · max(0, min(1, x/6 + 1/2)), written out as ONNX defines it.</summary>
+    public static Tensor[] HardSwish(OnnxNode node, Tensor?[] inputs)
+    {
+        Tensor x = inputs.Required(node, 0);
+        return [x * (x / 6.0 + 0.5).clamp(0.0, 1.0)];
+    }
+
+    public static Tensor[] Erf(OnnxNode node, Tensor?[] inputs) => [inputs.Required(node, 0).erf()];
+
+    /// <summary>Gelu (opset 20): exact, x·Φ(x), or the tanh approximation.</summary>
+    public static Tensor[] Gelu(OnnxNode node, Tensor?[] inputs)
+    {
+        Tensor x = inputs.Required(node, 0);
+        string approximate = node.String("approximate", "none");
+        return approximate switch
+        {
+            "none" => [x * 0.5 * ((x / Math.Sqrt(2)).erf() + 1)],
+            "tanh" => [x * 0.5 * ((x + x.pow(3) * 0.044715) * Math.Sqrt(2 / Math.PI)).tanh().add(1)],
+            _ => throw node.Error($"approximate '{approximate}' is not one of none, tanh."),
+        };
+    }
+
+    public static Tensor[] Softplus(OnnxNode node, Tensor?[] inputs) => [F.softplus(inputs.Required(node, 0))];
+
+    public static Tensor[] Softsign(OnnxNode node, Tensor?[] inputs)
+    {
+        Tensor x = inputs.Required(node, 0);
+        return [x / (x.abs() + 1)];
+    }
+
+    public static Tensor[] Elu(OnnxNode node, Tensor?[] inputs) => [F.elu(inputs.Required(node, 0), node.Float("alpha", 1f))];
+
+    public static Tensor[] Selu(OnnxNode node, Tensor?[] inputs)
+    {
+        Tensor x = inputs.Required(node, 0);
+        double alpha = node.Float("alpha", 1.67326319217681884765625f), gamma = node.Float("gamma", 1.05070102214813232421875f);
+        return [where(x > 0, x, (x.exp() - 1) * alpha) * gamma];
+    }
+
+    public static Tensor[] Mish(OnnxNode node, Tensor?[] inputs)
+    {
+        Tensor x = inputs.Required(node, 0);
+        return [x * F.softplus(x).tanh()];
+    }
+
+    public static Tensor[] Neg(OnnxNode node, Tensor?[] inputs) => [inputs.Required(node, 0).neg()];
+
+    public static Tensor[] Abs(OnnxNode node, Tensor?[] inputs) => [inputs.Required(node, 0).abs()];
+
+    public static Tensor[] Sqrt(OnnxNode node, Tensor?[] inputs) => [inputs.Required(node, 0).sqrt()];
+
+    public static Tensor[] Reciprocal(OnnxNode node, Tensor?[] inputs) => [inputs.Required(node, 0).reciprocal()];
+
+    public static Tensor[] Exp(OnnxNode node, Tensor?[] inputs) => [inputs.Required(node, 0).exp()];
+
+    public static Tensor[] Log(OnnxNode node, Tensor?[] inputs) => [inputs.Required(node, 0).log()];
+
+    public static Tensor[] Floor(OnnxNode node, Tensor?[] inputs) => [inputs.Required(node, 0).floor()];
+
+    public static Tensor[] Ceil(OnnxNode node, Tensor?[] inputs) => [inputs.Required(node, 0).ceil()];
+
+    /// <summary>Pow: the result has the base's type, whatever the exponent's (an integer exponent is common).</summary>
+    public static Tensor[] Pow(OnnxNode node, Tensor?[] inputs)
+    {
+        Tensor x = inputs.Required(node, 0), y = inputs.Required(node, 1);
+        return [x.pow(y.dtype == x.dtype || !x.is_floating_point() ? y : y.to_type(x.dtype))];
+    }
+
+    /// <summary>Mod: fmod=0 (integers) takes the divisor's sign, as Python's %; fmod=1 the dividend's, as C's fmod.</summary>
+    public static Tensor[] Mod(OnnxNode node, Tensor?[] inputs)
+    {
+        Tensor a = inputs.Required(node, 0), b = inputs.Required(node, 1);
+        return [node.Int("fmod", 0) != 0 ? a.fmod(b) : a.remainder(b)];
+    }
+
+    public static Tensor[] Max(OnnxNode node, Tensor?[] inputs) => Variadic(node, inputs, maximum);
+
+    public static Tensor[] Min(OnnxNode node, Tensor?[] inputs) => Variadic(node, inputs, minimum);
+
+    public static Tensor[] Mean(OnnxNode node, Tensor?[] inputs)
+    {
+        Tensor total = Sum(node, inputs)[0];
+        return [inputs.Length == 1 ? total : total / inputs.Length];
+    }
+
+    private static Tensor[] Variadic(OnnxNode node, Tensor?[] inputs, Func<Tensor, Tensor, Tensor> op)
+    {
+        Tensor result = inputs.Required(node, 0);
+        for (int i = 1; i < inputs.Length; i++)
+            result = op(result, inputs.Required(node, i));
+        return [inputs.Length == 1 ? result.alias() : result];
+    }
+
     public static Tensor[] Add(OnnxNode node, Tensor?[] inputs) => Binary(node, inputs, (a, b) => a + b);
 
     public static Tensor[] Sub(OnnxNode node, Tensor?[] inputs) => Binary(node, inputs, (a, b) => a - b);
 
     public static Tensor[] Mul(OnnxNode node, Tensor?[] inputs) => Binary(node, inputs, (a, b) => a * b);
 
-    public static Tensor[] Div(OnnxNode node, Tensor?[] inputs) => Binary(node, inputs, (a, b) => a / b);
+    /// <summary>Div: integer tensors (shape arithmetic) divide with truncation, as ONNX defines; torch's / would give floats.</summary>
+    public static Tensor[] Div(OnnxNode node, Tensor?[] inputs) =>
+        Binary(node, inputs, (a, b) => a.is_floating_point() || b.is_floating_point() ? a / b : a.div(b, RoundingMode.trunc));
 
     public static Tensor[] Sum(OnnxNode node, Tensor?[] inputs)
     {

@@ -3,7 +3,7 @@ using F = TorchSharp.torch.nn.functional;
 
 namespace Microsoft.ML.Inversion.Onnx.Operators;
 
-/// <summary>Conv, Gemm and MatMul.</summary>
+/// <summary>Conv, ConvTranspose, Gemm, MatMul and Einsum.</summary>
 internal static class LinearOperators
 {
     public static Tensor[] Conv(OnnxNode node, Tensor?[] inputs)
@@ -31,6 +31,89 @@ internal static class LinearOperators
             ? F.conv2d(x, weight, bias, strides, symmetric, dilations, group)
             : F.conv1d(x, weight, bias, strides[0], symmetric[0], dilations[0], group);
         return [y];
+    }
+
+    /// <summary>
+    /// ConvTranspose (1-D and 2-D). The transposed convolution runs without padding and its result is cropped to
+    /// the ONNX output: begin pads off the front, end pads off the back, output_padding (or output_shape) adding
+    /// rows at the back that only the bias reaches. That covers asymmetric pads, which torch cannot take.
+    /// </summary>
+    public static Tensor[] ConvTranspose(OnnxNode node, Tensor?[] inputs)
+    {
+        Tensor x = inputs.Required(node, 0), weight = inputs.Required(node, 1);
+        Tensor? bias = inputs.Optional(2);
+        if (WeightProblem(node.Inputs[1], weight.shape) is { } problem)
+            throw node.Error(problem);
+        int spatial = (int)x.dim() - 2;
+        if (spatial != 2 && spatial != 1)
+            throw node.Error($"only 1-D and 2-D transposed convolutions are supported; the input has {spatial} spatial dimensions.");
+        long[] kernel = node.Ints("kernel_shape") ?? weight.shape[2..];
+        long[] strides = node.Ints("strides") ?? Enumerable.Repeat(1L, spatial).ToArray();
+        long[] dilations = node.Ints("dilations") ?? Enumerable.Repeat(1L, spatial).ToArray();
+        long[] outputPadding = node.Ints("output_padding") ?? new long[spatial];
+        long group = node.Int("group", 1);
+        if (kernel.Length != spatial || strides.Length != spatial || dilations.Length != spatial || outputPadding.Length != spatial)
+            throw node.Error($"kernel_shape, strides, dilations and output_padding need {spatial} values each.");
+
+        // The full (unpadded) output of each spatial dimension, and the ONNX output size and begin crop.
+        var full = new long[spatial];
+        var outSize = new long[spatial];
+        var begin = new long[spatial];
+        long[]? outputShape = node.Ints("output_shape");
+        string autoPad = node.String("auto_pad", "NOTSET");
+        long[] pads = node.Ints("pads") ?? new long[2 * spatial];
+        if (pads.Length != 2 * spatial)
+            throw node.Error($"pads has {pads.Length} values; expected {2 * spatial}.");
+        for (int d = 0; d < spatial; d++)
+        {
+            long inSize = x.shape[2 + d];
+            full[d] = (inSize - 1) * strides[d] + (kernel[d] - 1) * dilations[d] + 1;
+            if (outputShape is not null || autoPad is "SAME_UPPER" or "SAME_LOWER")
+            {
+                // The total padding follows from the output size; as the ONNX spec (and ONNX Runtime) say, SAME_UPPER puts
+                // the odd one at the back, SAME_LOWER and an explicit output_shape at the front.
+                outSize[d] = outputShape is not null ? outputShape[outputShape.Length - spatial + d] : inSize * strides[d];
+                long total = full[d] + outputPadding[d] - outSize[d];
+                begin[d] = autoPad == "SAME_UPPER" ? total / 2 : total - total / 2;
+            }
+            else if (autoPad is "NOTSET" or "VALID")
+            {
+                long b = autoPad == "VALID" ? 0 : pads[d], e = autoPad == "VALID" ? 0 : pads[spatial + d];
+                outSize[d] = full[d] + outputPadding[d] - b - e;
+                begin[d] = b;
+            }
+            else
+                throw node.Error($"auto_pad '{autoPad}' is not one of NOTSET, SAME_UPPER, SAME_LOWER, VALID.");
+            if (outSize[d] <= 0)
+                throw node.Error($"the output would have size {outSize[d]} in spatial dimension {d}.");
+        }
+
+        Tensor y = spatial == 2
+            ? F.conv_transpose2d(x, weight, null, strides, [0, 0], [0, 0], dilation: dilations, groups: group)
+            : F.conv_transpose1d(x, weight, null, strides[0], 0, 0, dilation: dilations[0], groups: group);
+        // Crop (or, where the output reaches past the full result, extend with zeros) each spatial dimension.
+        var torchPad = new long[2 * spatial];
+        for (int d = 0; d < spatial; d++)
+        {
+            int fromLast = spatial - 1 - d;
+            torchPad[2 * fromLast] = -begin[d];
+            torchPad[2 * fromLast + 1] = begin[d] + outSize[d] - full[d];
+        }
+        if (torchPad.Any(p => p != 0))
+            y = F.pad(y, torchPad);
+        if (bias is not null)
+            y = y + bias.reshape([bias.shape[0], .. Enumerable.Repeat(1L, spatial)]);
+        return [y];
+    }
+
+    /// <summary>Einsum with torch's einsum (spaces, which some exporters write, are dropped).</summary>
+    public static Tensor[] Einsum(OnnxNode node, Tensor?[] inputs)
+    {
+        string equation = node.String("equation", "").Replace(" ", "", StringComparison.Ordinal);
+        if (equation.Length == 0)
+            throw node.Error("the equation attribute is required.");
+        Tensor[] operands = inputs.Select((_, i) => inputs.Required(node, i)).ToArray();
+        return [einsum(equation, operands)];
     }
 
     /// <summary>What is wrong with a convolution weight of this shape, or null when it can be used.</summary>

@@ -6,7 +6,8 @@ namespace Microsoft.ML.Inversion.Onnx.Operators;
 
 /// <summary>
 /// Operators that move, select or describe elements: Flatten, Reshape, Transpose, Concat, Split, Slice, Pad,
-/// Squeeze, Unsqueeze, Shape, Gather, ConstantOfShape, Expand, Cast, Identity and Dropout (inference: identity).
+/// Squeeze, Unsqueeze, Shape, Gather, ConstantOfShape, Expand, Tile, Range, ScatterND, Cast, Identity and Dropout
+/// (inference: identity).
 /// </summary>
 internal static class ShapeOperators
 {
@@ -257,6 +258,65 @@ internal static class ShapeOperators
         }
         node.WithinLimit(shape, "the expanded shape");
         return [x.expand(shape)];
+    }
+
+    /// <summary>Tile: repeats the input along each dimension (torch's repeat, with one count per dimension).</summary>
+    public static Tensor[] Tile(OnnxNode node, Tensor?[] inputs)
+    {
+        Tensor x = inputs.Required(node, 0);
+        long[] repeats = OperatorHelpers.Longs(inputs.Required(node, 1));
+        if (repeats.Length != x.dim())
+            throw node.Error($"repeats has {repeats.Length} values; the input has rank {x.dim()}.");
+        node.WithinLimit(x.shape.Select((d, i) => d * repeats[i]).ToArray(), "the tiled shape");
+        return [x.repeat(repeats)];
+    }
+
+    /// <summary>Range(start, limit, delta): max(⌈(limit − start) / delta⌉, 0) values, integers or floats as the inputs are.</summary>
+    public static Tensor[] Range(OnnxNode node, Tensor?[] inputs)
+    {
+        Tensor startTensor = inputs.Required(node, 0);
+        double start = OperatorHelpers.Scalar(startTensor), limit = OperatorHelpers.Scalar(inputs.Required(node, 1));
+        double delta = OperatorHelpers.Scalar(inputs.Required(node, 2));
+        if (delta == 0)
+            throw node.Error("delta is 0.");
+        long count = Math.Max((long)Math.Ceiling((limit - start) / delta), 0);
+        node.WithinLimit([count], "the range");
+        Tensor steps = arange(count, dtype: ScalarType.Float64, device: startTensor.device);
+        Tensor values = steps * delta + start;
+        return [startTensor.is_floating_point() ? values.to_type(startTensor.dtype) : values.round().to_type(startTensor.dtype)];
+    }
+
+    /// <summary>
+    /// ScatterND: a copy of data with the slices that indices [..., k] address replaced by (reduction "add": added to)
+    /// updates; differentiable in data and updates.
+    /// </summary>
+    public static Tensor[] ScatterND(OnnxNode node, Tensor?[] inputs)
+    {
+        Tensor data = inputs.Required(node, 0), indices = inputs.Required(node, 1), updates = inputs.Required(node, 2);
+        long k = indices.shape[^1];
+        if (indices.dim() < 1 || k > data.dim())
+            throw node.Error($"indices of shape [{string.Join(", ", indices.shape)}] cannot address data of rank {data.dim()}.");
+        long[] addressed = data.shape[..(int)k], rest = data.shape[(int)k..];
+        // Row-major linear index of each addressed slice, negative indices counted from the end.
+        using Tensor index = indices.to_type(ScalarType.Int64).to(data.device).reshape(-1, k);
+        using Tensor sizes = tensor(addressed, device: data.device);
+        using Tensor wrapped = index.remainder(sizes);
+        long[] strideValues = new long[k];
+        for (long d = k - 1, stride = 1; d >= 0; stride *= addressed[d], d--)
+            strideValues[d] = stride;
+        using Tensor strides = tensor(strideValues, device: data.device);
+        using Tensor linear = (wrapped * strides).sum(1);
+        long slices = addressed.Aggregate(1L, (p, d) => p * d);
+        Tensor flatData = data.reshape([slices, .. rest]);
+        Tensor flatUpdates = updates.to_type(data.dtype).reshape([-1, .. rest]);
+        string reduction = node.String("reduction", "none");
+        Tensor result = reduction switch
+        {
+            "none" => flatData.index_copy(0, linear, flatUpdates),
+            "add" => flatData.index_add(0, linear, flatUpdates, 1),
+            _ => throw node.Error($"reduction '{reduction}' is not supported (none and add are)."),
+        };
+        return [result.reshape(data.shape)];
     }
 
     private static long DimFromEnd(long[] shape, int fromEnd) => fromEnd < shape.Length ? shape[shape.Length - 1 - fromEnd] : 1;
