@@ -105,7 +105,7 @@ public abstract class Backbone : IDisposable
             var names = LayerNames;
             Tensor[] outputs = ForwardCore(input, names.Select(n => n.Name).ToArray(), ExecutionSettings.Default);
             var aliasesOf = _aliases.GroupBy(a => a.Value).ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(a => a.Key).ToArray());
-            return names.Select((n, i) => new BackboneLayer(n.Name, n.Operator, outputs[i].shape[1..],
+            return names.Select((n, i) => new BackboneLayer(n.Name, n.Operator, PerImageShape(outputs[i]),
                 aliasesOf.TryGetValue(n.Name, out var a) ? a : [])).ToArray();
         });
     }
@@ -126,7 +126,7 @@ public abstract class Backbone : IDisposable
             using var input = zeros(1, 3, key.Item2, key.Item3, device: Device);
             try
             {
-                return ForwardCore(input, [key.Item1], ExecutionSettings.Default)[0].shape[1..];
+                return PerImageShape(ForwardCore(input, [key.Item1], ExecutionSettings.Default)[0]);
             }
             catch (Exception e) when (e is InvalidOperationException or ArgumentException or System.Runtime.InteropServices.ExternalException)
             {
@@ -136,6 +136,9 @@ public abstract class Backbone : IDisposable
         string operatorName = LayerNames.First(l => l.Name == canonical).Operator;
         return new BackboneLayer(canonical, operatorName, shape, _aliases.Where(a => a.Value == canonical).Select(a => a.Key).ToArray());
     }
+
+    // A value's shape for one image: without its batch dimension; a graph's scalars (shape arithmetic) have none.
+    private static long[] PerImageShape(Tensor value) => value.dim() == 0 ? [] : value.shape[1..];
 
     /// <summary>
     /// The output of <paramref name="layer"/> for network input [N, 3, H, W]; nothing after that layer is
