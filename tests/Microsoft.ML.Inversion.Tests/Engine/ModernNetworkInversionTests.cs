@@ -1,7 +1,6 @@
 using Microsoft.ML.Inversion.Backbones;
 using Microsoft.ML.Inversion.Engine;
 using Microsoft.ML.Inversion.Imaging;
-using Microsoft.ML.Inversion.Measures;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Inversion.Tests.Engine;
@@ -25,26 +24,6 @@ public sealed class ModernNetworkInversionTests
         Assert.AreEqual(tokens, LayerGeometry.Of(backbone, layer, Size, Size).IsTokens, "a ViT block's output is a token layer");
         Tensor photo = ImageTensors.LoadCentered(TestEnvironment.Photograph("chelsea.png"), Size, Size);
 
-        using var ours = new FeatureInverter(backbone, layer, new InversionOptions { Iterations = 80 }).InvertImages(photo);
-        double oursRoughness = ImageMeasures.Roughness(ours.Images, photo);
-        Console.WriteLine($"{file}: ours error {ours.FeatureErrors[0]:F3}, roughness {oursRoughness:F2}");
-        int finite = 0;
-        foreach (double rate in new[] { 1.0, 10, 100, 1000 })
-        {
-            using var naive = new FeatureInverter(backbone, layer, new InversionOptions
-            {
-                Preset = InversionPreset.Naive,
-                Iterations = 80,
-                Customize = s => s with { LearningRate = rate },
-            }).InvertImages(photo);
-            double naiveRoughness = ImageMeasures.Roughness(naive.Images, photo);
-            Console.WriteLine($"  naive at step {rate}: error {naive.FeatureErrors[0]:F3}, roughness {naiveRoughness:F2}");
-            if (!double.IsFinite(naive.FeatureErrors[0]))
-                continue;
-            finite++;
-            Assert.IsLessThan(naiveRoughness, oursRoughness, $"smoother than naive at step {rate}");
-        }
-        Assert.IsGreaterThan(0, finite, "at least one naive step converges, so the comparison is real");
-        Assert.IsLessThan(1.0, ours.FeatureErrors[0], "closer than nothing");
+        NaiveComparison.AssertSmootherThanNaive(backbone, layer, photo, 80, file);
     }
 }

@@ -8,17 +8,7 @@ internal static class LinearOperators
 {
     public static Tensor[] Conv(OnnxNode node, Tensor?[] inputs)
     {
-        Tensor x = inputs.Required(node, 0), weight = inputs.Required(node, 1);
-        Tensor? bias = inputs.Optional(2);
-        if (WeightProblem(node.Inputs[1], weight.shape) is { } problem)
-            throw node.Error(problem);
-        int spatial = (int)x.dim() - 2;
-        if (spatial != 2 && spatial != 1)
-            throw node.Error($"only 1-D and 2-D convolutions are supported; the input has {spatial} spatial dimensions.");
-        long[] kernel = node.Ints("kernel_shape") ?? weight.shape[2..];
-        long[] strides = node.Ints("strides") ?? Enumerable.Repeat(1L, spatial).ToArray();
-        long[] dilations = node.Ints("dilations") ?? Enumerable.Repeat(1L, spatial).ToArray();
-        long group = node.Int("group", 1);
+        var (x, weight, bias, spatial, kernel, strides, dilations, group) = ConvolutionArguments.Read(node, inputs, "convolutions");
         var padding = SpatialPadding.Resolve(node, x.shape[2..], kernel, strides, dilations);
 
         long[] symmetric = padding.Begin;
@@ -40,18 +30,8 @@ internal static class LinearOperators
     /// </summary>
     public static Tensor[] ConvTranspose(OnnxNode node, Tensor?[] inputs)
     {
-        Tensor x = inputs.Required(node, 0), weight = inputs.Required(node, 1);
-        Tensor? bias = inputs.Optional(2);
-        if (WeightProblem(node.Inputs[1], weight.shape) is { } problem)
-            throw node.Error(problem);
-        int spatial = (int)x.dim() - 2;
-        if (spatial != 2 && spatial != 1)
-            throw node.Error($"only 1-D and 2-D transposed convolutions are supported; the input has {spatial} spatial dimensions.");
-        long[] kernel = node.Ints("kernel_shape") ?? weight.shape[2..];
-        long[] strides = node.Ints("strides") ?? Enumerable.Repeat(1L, spatial).ToArray();
-        long[] dilations = node.Ints("dilations") ?? Enumerable.Repeat(1L, spatial).ToArray();
+        var (x, weight, bias, spatial, kernel, strides, dilations, group) = ConvolutionArguments.Read(node, inputs, "transposed convolutions");
         long[] outputPadding = node.Ints("output_padding") ?? new long[spatial];
-        long group = node.Int("group", 1);
         if (kernel.Length != spatial || strides.Length != spatial || dilations.Length != spatial || outputPadding.Length != spatial)
             throw node.Error($"kernel_shape, strides, dilations and output_padding need {spatial} values each.");
 
@@ -137,4 +117,23 @@ internal static class LinearOperators
 
     public static Tensor[] MatMul(OnnxNode node, Tensor?[] inputs) =>
         [inputs.Required(node, 0).matmul(inputs.Required(node, 1))];
+
+    /// <summary>The inputs and attributes Conv and ConvTranspose share, checked the same way.</summary>
+    private sealed record ConvolutionArguments(Tensor X, Tensor Weight, Tensor? Bias, int Spatial, long[] Kernel, long[] Strides, long[] Dilations, long Group)
+    {
+        public static ConvolutionArguments Read(OnnxNode node, Tensor?[] inputs, string what)
+        {
+            Tensor x = inputs.Required(node, 0), weight = inputs.Required(node, 1);
+            if (WeightProblem(node.Inputs[1], weight.shape) is { } problem)
+                throw node.Error(problem);
+            int spatial = (int)x.dim() - 2;
+            if (spatial != 2 && spatial != 1)
+                throw node.Error($"only 1-D and 2-D {what} are supported; the input has {spatial} spatial dimensions.");
+            return new(x, weight, inputs.Optional(2), spatial,
+                node.Ints("kernel_shape") ?? weight.shape[2..],
+                node.Ints("strides") ?? Enumerable.Repeat(1L, spatial).ToArray(),
+                node.Ints("dilations") ?? Enumerable.Repeat(1L, spatial).ToArray(),
+                node.Int("group", 1));
+        }
+    }
 }
