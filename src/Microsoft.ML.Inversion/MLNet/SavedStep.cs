@@ -8,7 +8,9 @@ namespace Microsoft.ML.Inversion.MLNet;
 /// </summary>
 internal static class SavedStep
 {
-    private static readonly JsonSerializerOptions Json = new() { IncludeFields = true, WriteIndented = true };
+    // Unknown fields are errors: a hand-edited typo, or a step saved by an older version with fields this one lacks
+    // (e.g. the caricature "Task" of the inversion step), must not load as something else.
+    private static readonly JsonSerializerOptions Json = new() { IncludeFields = true, WriteIndented = true, UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow };
 
     private sealed record Envelope<TOptions>(string Format, int Version, string? InputKind, TOptions? Options);
 

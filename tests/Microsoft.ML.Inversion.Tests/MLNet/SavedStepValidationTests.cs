@@ -36,6 +36,7 @@ public sealed class SavedStepValidationTests
     [DataRow("Options.ImageWidth", "100000", "ImageWidth must be between 1 and 4096; got 100000")]
     [DataRow("Options.BadRows", "7", "BadRows must be Throw or Skip; got 7")]
     [DataRow("Options.Preset", "\"fancy\"", "Unknown preset 'fancy'")]
+    [DataRow("Options.Task", "\"Caricature\"", "'Task'")]
     public void HandEditedSavedStepFailsAtLoadNamingTheField(string field, string value, string expected)
     {
         var context = new MLContext();
