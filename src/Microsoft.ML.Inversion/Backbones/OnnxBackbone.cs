@@ -38,11 +38,14 @@ public sealed class OnnxBackbone : Backbone
     /// <param name="typicalPixelNorm">Typical pixel colour norm in network input units (the papers' B); by default
     /// estimated from the preprocessing.</param>
     /// <param name="floatType">float32 by default; float64 for gradient checks.</param>
+    /// <param name="foldBatchNormalization">Fold each BatchNormalization into the convolution before it (default; see
+    /// <see cref="OnnxImportOptions.FoldBatchNormalization"/>); false runs the graph as written, for comparison.</param>
     public static OnnxBackbone Load(string path, ImagePreprocessing? preprocessing = null, Device? device = null,
-        IReadOnlyDictionary<string, string>? aliases = null, double? typicalPixelNorm = null, ScalarType floatType = ScalarType.Float32)
+        IReadOnlyDictionary<string, string>? aliases = null, double? typicalPixelNorm = null, ScalarType floatType = ScalarType.Float32,
+        bool foldBatchNormalization = true)
     {
         device ??= CPU;
-        var graph = OnnxGraphModule.Load(path, new OnnxImportOptions { Device = device, FloatType = floatType });
+        var graph = OnnxGraphModule.Load(path, new OnnxImportOptions { Device = device, FloatType = floatType, FoldBatchNormalization = foldBatchNormalization });
         graph.eval();
         preprocessing ??= ImagePreprocessing.ImageNet();
         var (height, width) = InputSizeOf(graph.InputShape);

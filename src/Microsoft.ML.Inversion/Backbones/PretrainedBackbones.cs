@@ -41,8 +41,10 @@ public static class PretrainedBackbones
     /// <param name="device">Where to run (default CPU).</param>
     /// <param name="modelFolder">The folder holding <c>DnnImageModels</c>; default the application's folder.</param>
     /// <param name="floatType">float32 by default; float64 for gradient checks.</param>
+    /// <param name="foldBatchNormalization">Fold each BatchNormalization into the convolution before it (default, faster;
+    /// the same function); false runs the graph as written, for comparison.</param>
     /// <exception cref="FileNotFoundException">The package's files are not in the application's folder.</exception>
-    public static OnnxBackbone ResNet18(Device? device = null, string? modelFolder = null, ScalarType floatType = ScalarType.Float32)
+    public static OnnxBackbone ResNet18(Device? device = null, string? modelFolder = null, ScalarType floatType = ScalarType.Float32, bool foldBatchNormalization = true)
     {
         string folder = modelFolder ?? AppContext.BaseDirectory;
         string model = Path.Combine(folder, ResNet18RelativePath);
@@ -52,7 +54,7 @@ public static class PretrainedBackbones
                 throw new FileNotFoundException(
                     $"The built-in ResNet18 needs '{file}'. Add the NuGet package {ResNet18Package} (0.23.1) to your application: " +
                     "it copies DnnImageModels/ResNet18Onnx/ResNet18.onnx and DnnImageModels/ResNetPrepOnnx/ResNetPreprocess.onnx to the output folder.", file);
-        return OnnxBackbone.Load(model, ReadResNetPreprocessing(preprocess), device, ResNet18Aliases, typicalPixelNorm: 120, floatType: floatType);
+        return OnnxBackbone.Load(model, ReadResNetPreprocessing(preprocess), device, ResNet18Aliases, typicalPixelNorm: 120, floatType: floatType, foldBatchNormalization: foldBatchNormalization);
     }
 
     /// <summary>

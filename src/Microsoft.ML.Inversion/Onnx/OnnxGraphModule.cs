@@ -20,6 +20,7 @@ public sealed class OnnxGraphModule : nn.Module<Tensor, Tensor>
     private readonly Dictionary<string, int> _producer = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _constantBuffers = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ExecutionPlan> _plans = new(StringComparer.Ordinal);
+    private readonly Dictionary<int, BatchNormFolding.Fold> _folds = [];
 
     private OnnxGraphModule(string sourcePath, ModelProto model, OnnxImportOptions options)
         : base(Path.GetFileNameWithoutExtension(sourcePath))
@@ -56,6 +57,8 @@ public sealed class OnnxGraphModule : nn.Module<Tensor, Tensor>
         {
             var constants = ReadConstants(graph, constantNodes, options);
             OnnxGraphValidator.CheckConstantArguments(_nodes, constants);
+            if (options.FoldBatchNormalization)
+                _folds = BatchNormFolding.Find(_nodes, constants, OutputNames.ToHashSet(StringComparer.Ordinal), (name, value) => AddConstant(constants, name, value, options));
             CheckRunsOnDeclaredInput(options);
         }
         catch
@@ -100,25 +103,26 @@ public sealed class OnnxGraphModule : nn.Module<Tensor, Tensor>
     /// <summary>Converts the initializers and Constant nodes into buffers of the module, on the target device.</summary>
     private Dictionary<string, Tensor> ReadConstants(GraphProto graph, IEnumerable<OnnxNode> constantNodes, OnnxImportOptions options)
     {
-        Device device = options.Device ?? CPU;
         var constants = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-        void AddConstant(string valueName, Tensor value)
-        {
-            string bufferName = $"c{constants.Count}_{Sanitize(valueName)}";
-            // Weights belong to the module, never to whatever dispose scope the caller happens to be in.
-            Tensor placed = value.to(device).DetachFromDisposeScope();
-            if (!ReferenceEquals(placed, value))
-                value.Dispose();
-            register_buffer(bufferName, placed, persistent: true);
-            _constantBuffers[valueName] = bufferName;
-            constants[valueName] = placed;
-        }
-
         foreach (TensorProto initializer in graph.Initializer)
-            AddConstant(initializer.Name, Convert(initializer, options.FloatType));
+            AddConstant(constants, initializer.Name, Convert(initializer, options.FloatType), options);
         foreach (OnnxNode node in constantNodes)
-            AddConstant(node.Outputs[0], ConstantValue(node, options.FloatType));
+            AddConstant(constants, node.Outputs[0], ConstantValue(node, options.FloatType), options);
         return constants;
+    }
+
+    /// <summary>Makes <paramref name="value"/> a buffer of the module on the target device, readable as <paramref name="valueName"/>.</summary>
+    private string AddConstant(Dictionary<string, Tensor> constants, string valueName, Tensor value, OnnxImportOptions options)
+    {
+        string bufferName = $"c{constants.Count}_{Sanitize(valueName)}";
+        // Weights belong to the module, never to whatever dispose scope the caller happens to be in.
+        Tensor placed = value.to(options.Device ?? CPU).DetachFromDisposeScope();
+        if (!ReferenceEquals(placed, value))
+            value.Dispose();
+        register_buffer(bufferName, placed, persistent: true);
+        _constantBuffers[valueName] = bufferName;
+        constants[valueName] = placed;
+        return valueName;
     }
 
     /// <summary>
@@ -194,7 +198,10 @@ public sealed class OnnxGraphModule : nn.Module<Tensor, Tensor>
 
     /// <summary>The names of the nodes that computing <paramref name="valueName"/> runs, in execution order.</summary>
     public IReadOnlyList<string> NodesNeededFor(string valueName) =>
-        _plans.GetOrAdd(valueName, _ => Plan([valueName])).Nodes.Select(i => _nodes[i].Name).ToArray();
+        Needed([valueName]).Select(i => _nodes[i].Name).ToArray();
+
+    /// <summary>How many BatchNormalization nodes were folded into the convolution before them at import.</summary>
+    public int FoldedNormalizations => _folds.Count;
 
     /// <summary>Runs the whole graph and returns its first output.</summary>
     public override Tensor forward(Tensor input) => Evaluate(input, OutputNames[0]);
@@ -218,9 +225,9 @@ public sealed class OnnxGraphModule : nn.Module<Tensor, Tensor>
         foreach (var (valueName, bufferName) in _constantBuffers)
             values[valueName] = buffers[bufferName];
 
-        foreach (int index in plan.Nodes)
+        for (int step = 0; step < plan.Steps.Length; step++)
         {
-            OnnxNode node = _nodes[index];
+            OnnxNode node = plan.Steps[step];
             var inputs = new Tensor?[node.Inputs.Length];
             for (int i = 0; i < inputs.Length; i++)
             {
@@ -253,14 +260,15 @@ public sealed class OnnxGraphModule : nn.Module<Tensor, Tensor>
                     output = output.alias();
                 values[node.Outputs[o]] = output;
             }
-            foreach (string released in plan.ReleaseAfter[index])
+            foreach (string released in plan.ReleaseAfter[step])
                 if (values.Remove(released, out Tensor? value))
                     value.Dispose();
         }
         return valueNames.Select(n => values.TryGetValue(n, out var v) ? v : throw new ArgumentException($"'{n}' is not a value of '{SourcePath}'.")).ToArray();
     }
 
-    private ExecutionPlan Plan(IReadOnlyList<string> valueNames)
+    /// <summary>The nodes the values depend on, in execution order.</summary>
+    private SortedSet<int> Needed(IReadOnlyList<string> valueNames)
     {
         var needed = new SortedSet<int>();
         var pending = new Stack<string>();
@@ -277,24 +285,44 @@ public sealed class OnnxGraphModule : nn.Module<Tensor, Tensor>
             foreach (string input in _nodes[index].Inputs.Where(i => i.Length > 0))
                 pending.Push(input);
         }
+        return needed;
+    }
 
-        // Each intermediate value is released after the last node of the plan that reads it.
+    private ExecutionPlan Plan(IReadOnlyList<string> valueNames)
+    {
+        SortedSet<int> needed = Needed(valueNames);
         var keep = new HashSet<string>(valueNames, StringComparer.Ordinal);
-        var lastReader = new Dictionary<string, int>(StringComparer.Ordinal);
+
+        // A folded pair runs as its fused convolution unless the convolution's own output is asked for.
+        var steps = new List<OnnxNode>();
+        var replaced = new HashSet<int>();
+        foreach (var (conv, fold) in _folds)
+            if (needed.Contains(conv) && needed.Contains(fold.Normalization) && !keep.Contains(_nodes[conv].Outputs[0]))
+                replaced.Add(fold.Normalization);
         foreach (int index in needed)
-            foreach (string input in _nodes[index].Inputs)
-                if (_producer.ContainsKey(input))
-                    lastReader[input] = index;
-        var release = needed.ToDictionary(i => i, _ => new List<string>());
+        {
+            if (replaced.Contains(index))
+                continue;
+            steps.Add(_folds.TryGetValue(index, out var fold) && replaced.Contains(fold.Normalization) ? fold.Fused : _nodes[index]);
+        }
+
+        // Each intermediate value is released after the last step of the plan that reads it.
+        var produced = new HashSet<string>(steps.SelectMany(n => n.Outputs).Where(o => o.Length > 0), StringComparer.Ordinal);
+        var lastReader = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int step = 0; step < steps.Count; step++)
+            foreach (string input in steps[step].Inputs)
+                if (produced.Contains(input))
+                    lastReader[input] = step;
+        var release = steps.Select(_ => new List<string>()).ToArray();
         foreach (var (value, reader) in lastReader)
             if (!keep.Contains(value))
                 release[reader].Add(value);
         // Outputs nobody reads (e.g. a second output of Split) are released right away.
-        foreach (int index in needed)
-            foreach (string output in _nodes[index].Outputs)
+        for (int step = 0; step < steps.Count; step++)
+            foreach (string output in steps[step].Outputs)
                 if (output.Length > 0 && !lastReader.ContainsKey(output) && !keep.Contains(output))
-                    release[index].Add(output);
-        return new ExecutionPlan(needed.ToArray(), release);
+                    release[step].Add(output);
+        return new ExecutionPlan(steps.ToArray(), release);
     }
 
     private OnnxImportException Unsupported(OnnxNode node, string what) =>
@@ -330,5 +358,5 @@ public sealed class OnnxGraphModule : nn.Module<Tensor, Tensor>
     private static string Sanitize(string name) =>
         new(name.Select(c => char.IsLetterOrDigit(c) || c == '_' ? c : '_').ToArray());
 
-    private sealed record ExecutionPlan(int[] Nodes, Dictionary<int, List<string>> ReleaseAfter);
+    private sealed record ExecutionPlan(OnnxNode[] Steps, List<string>[] ReleaseAfter);
 }

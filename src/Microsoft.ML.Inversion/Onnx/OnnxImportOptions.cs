@@ -12,4 +12,11 @@ public sealed class OnnxImportOptions
     /// The floating-point type of weights and computation. Default float32; float64 is useful for gradient checks.
     /// </summary>
     public ScalarType FloatType { get; set; } = ScalarType.Float32;
+
+    /// <summary>
+    /// Whether a BatchNormalization that follows a convolution is folded into it (one convolution instead of two
+    /// passes, forward and backward; the same function of the input). Default true; false runs the graph exactly
+    /// as written, for comparison.
+    /// </summary>
+    public bool FoldBatchNormalization { get; set; } = true;
 }

@@ -7,6 +7,17 @@ internal sealed class OnnxNode
 {
     private readonly Dictionary<string, AttributeProto> _attributes;
 
+    private OnnxNode(OnnxNode node, string[] inputs, string[] outputs)
+    {
+        SourcePath = node.SourcePath;
+        OpType = node.OpType;
+        Name = node.Name;
+        Opset = node.Opset;
+        Inputs = inputs;
+        Outputs = outputs;
+        _attributes = node._attributes;
+    }
+
     public OnnxNode(NodeProto proto, int index, long opset, string sourcePath)
     {
         SourcePath = sourcePath;
@@ -34,6 +45,9 @@ internal sealed class OnnxNode
 
     /// <summary>The default-domain opset the model was exported with; operators change semantics across opsets.</summary>
     public long Opset { get; }
+
+    /// <summary>This node, reading and writing other values (a rewrite of the graph, e.g. a folded normalisation).</summary>
+    public OnnxNode With(string[] inputs, string[] outputs) => new(this, inputs, outputs);
 
     public bool HasAttribute(string name) => _attributes.ContainsKey(name);
 

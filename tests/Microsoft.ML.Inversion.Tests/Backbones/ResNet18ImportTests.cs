@@ -96,4 +96,49 @@ public sealed class ResNet18ImportTests
         }
         Assert.IsGreaterThan(0, analytic.Count(g => g != 0), "the gradient must not vanish");
     }
+
+    [TestMethod]
+    public void FoldedBatchNormalizationGivesTheUnfoldedValuesAndInputGradients()
+    {
+        Assert.AreEqual(22, Network.Graph.FoldedNormalizations, "each of the 22 Conv+BN pairs runs as one convolution");
+        using var unfolded = Onnx.OnnxGraphModule.Load(BuiltInNetwork.ModelPath, new Onnx.OnnxImportOptions { FoldBatchNormalization = false });
+        Assert.AreEqual(0, unfolded.FoldedNormalizations);
+        using var scope = NewDisposeScope();
+        Tensor rgb = ImageTensors.LoadCentered(TestEnvironment.Photograph("chelsea.png"), 224, 224);
+        Tensor input = Network.Preprocessing.ToNetworkInput(rgb);
+
+        // Values: the normalised outputs, and a convolution's own output (asked for, so that pair runs unfolded).
+        string convolution = Network.Graph.Nodes.First(n => n.Name == "Convolution249").Outputs[0];
+        string[] values = [Network.ResolveLayer("conv1"), Network.ResolveLayer("stage2"), Network.ResolveLayer("pool5"), convolution];
+        using (no_grad())
+        {
+            Tensor[] folded = Network.Graph.Evaluate(input, values);
+            Tensor[] reference = unfolded.Evaluate(input, values);
+            for (int i = 0; i < values.Length; i++)
+            {
+                double error = OnnxRuntimeReference.RelativeL2(folded[i].data<float>().ToArray(), reference[i].data<float>().ToArray());
+                Assert.IsLessThan(1e-5, error, $"{values[i]}: relative L2 error {error:E2}");
+            }
+        }
+
+        // Gradients with respect to the input, from a mid-graph layer, in float64: folding is exact up to rounding,
+        // and in float32 a ReLU whose input lies within rounding of zero may switch either way (one such unit moves
+        // the input gradient by ~1e-3 relative), folded or not; in float64 no unit is that close.
+        using var folded64 = Onnx.OnnxGraphModule.Load(BuiltInNetwork.ModelPath, new Onnx.OnnxImportOptions { FloatType = ScalarType.Float64 });
+        using var unfolded64 = Onnx.OnnxGraphModule.Load(BuiltInNetwork.ModelPath, new Onnx.OnnxImportOptions { FloatType = ScalarType.Float64, FoldBatchNormalization = false });
+        Assert.AreEqual(22, folded64.FoldedNormalizations);
+        var generator = new Generator(11);
+        Tensor weights = randn([1, 256, 14, 14], ScalarType.Float64, generator: generator);
+        double[] Gradient(Onnx.OnnxGraphModule graph)
+        {
+            Tensor x = input.to_type(ScalarType.Float64).detach().clone().requires_grad_(true);
+            (graph.Evaluate(x, Network.ResolveLayer("stage3")) * weights).sum().backward();
+            return x.grad!.data<double>().ToArray();
+        }
+        double[] foldedGradient = Gradient(folded64), unfoldedGradient = Gradient(unfolded64);
+        double difference = Math.Sqrt(foldedGradient.Zip(unfoldedGradient, (a, b) => (a - b) * (a - b)).Sum());
+        double gradientError = difference / Math.Sqrt(unfoldedGradient.Sum(g => g * g));
+        Assert.IsLessThan(1e-10, gradientError, $"input gradient at stage3: relative L2 error {gradientError:E2}");
+        Assert.IsGreaterThan(0, foldedGradient.Count(g => g != 0), "the gradient must not vanish");
+    }
 }
