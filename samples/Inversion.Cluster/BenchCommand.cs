@@ -6,7 +6,8 @@ namespace Inversion.Cluster;
 /// <summary>
 /// <c>bench</c>: measured throughput for the cost model in docs/scale-out.md.
 /// <c>--silos 1,2</c> runs the same job on single-machine clusters of 1, 2, … silo processes (one worker and one
-/// torch thread each) and prints rows/s and the speed-up; <c>--layers a,b</c> runs shards in this process on one torch
+/// torch thread each) and prints rows/s and the speed-up; <c>--repeat N</c> runs the sequence N times, alternating, so a
+/// drift in the machine's speed falls on every count alike, and prints each round's speed-up and their median; <c>--layers a,b</c> runs shards in this process on one torch
 /// thread at each layer and prints rows/s per core, projected to the preset's 350 steps.
 /// </summary>
 internal static class BenchCommand
@@ -23,6 +24,7 @@ internal static class BenchCommand
         var layers = (args.Text("layers") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries).ToList();
         int shardSize = args.Int("shard-size", 4, 1);
         int iterations = args.Int("iterations", 20, 1);
+        int repeat = args.Int("repeat", 1, 1);
         string size = args.Text("image-size") ?? "224";
         string batch = args.Text("batch-size") ?? "4";
         string silosLayer = args.Text("layer") ?? "conv1";
@@ -35,13 +37,25 @@ internal static class BenchCommand
         Console.WriteLine($"# {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, {Environment.OSVersion}; command: {commandLine}");
         foreach (string layer in layers)
             MeasureLayer(output, manifestRows, layer, iterations, size, batch);
-        var rates = new Dictionary<int, double>();
-        foreach (int count in silos)
-            rates[count] = await MeasureSilosAsync(output, manifestRows, count, shardSize, ["--layer", silosLayer, "--iterations", $"{iterations}", "--image-size", size, "--batch-size", batch]);
-        if (rates.TryGetValue(1, out double one))
+        var speedUps = new Dictionary<int, List<double>>();
+        for (int round = 1; round <= repeat; round++)
         {
+            var rates = new Dictionary<int, double>();
+            foreach (int count in silos)
+                rates[count] = await MeasureSilosAsync(output, manifestRows, count, shardSize, ["--layer", silosLayer, "--iterations", $"{iterations}", "--image-size", size, "--batch-size", batch]);
+            if (!rates.TryGetValue(1, out double one))
+                continue;
             foreach (var (count, rate) in rates.Where(r => r.Key != 1))
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"speed-up of {count} silos over 1: {rate / one:F2}×"));
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"round {round}: speed-up of {count} silos over 1: {rate / one:F2}×"));
+                (speedUps.TryGetValue(count, out var list) ? list : speedUps[count] = []).Add(rate / one);
+            }
+        }
+        foreach (var (count, list) in speedUps.Where(_ => repeat > 1))
+        {
+            var sorted = list.Order().ToList();
+            double median = sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"median speed-up of {count} silos over 1 in {repeat} rounds: {median:F2}× (rounds: {string.Join(", ", list.Select(x => x.ToString("F2", CultureInfo.InvariantCulture)))})"));
         }
         return 0;
     }

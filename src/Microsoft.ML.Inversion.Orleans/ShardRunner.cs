@@ -5,8 +5,8 @@ using Microsoft.ML.Data;
 namespace Microsoft.ML.Inversion.Orleans;
 
 /// <summary>
-/// Runs one shard in this process, with no Orleans involved: reads its rows from the manifest, loads the job's step
-/// for the shard (<see cref="ShardStep"/>), writes each row's reconstruction to <c>images/NNNNNNNN.png</c> (its
+/// Runs one shard in this process, with no Orleans involved: reads its rows from the manifest, runs the job's step
+/// (<see cref="ShardStep"/>, loaded for the shard or reused from the worker's previous shard of the job), writes each row's reconstruction to <c>images/NNNNNNNN.png</c> (its
 /// job-wide index) and the shard's results table, each file moved into place whole.
 /// </summary>
 public static partial class ShardRunner
@@ -18,14 +18,20 @@ public static partial class ShardRunner
         var clock = Stopwatch.StartNew();
         var layout = new JobOutputLayout(spec.OutputFolder);
         layout.Create();
+        using var step = ShardStep.Load(spec.StepPath, layout.TempFolder);
+        return Run(spec, step, shard, firstRow, rowCount, clock, cancellation);
+    }
+
+    /// <summary>Runs rows [<paramref name="firstRow"/>, <paramref name="firstRow"/> + <paramref name="rowCount"/>) of the job with its loaded step.</summary>
+    internal static ShardOutcome Run(InversionJobSpec spec, ShardStep step, int shard, long firstRow, int rowCount, Stopwatch clock, CancellationToken cancellation)
+    {
+        var layout = new JobOutputLayout(spec.OutputFolder);
+        layout.Create();
         var paths = JobInput.ReadRows(spec.ManifestPath, firstRow, rowCount);
 
-        var mlContext = new MLContext(seed: 1);
         var reasons = new Dictionary<int, string>();
-        mlContext.Log += (_, e) => RecordBadRow(e.RawMessage, paths.Count, reasons);
-
-        using var step = ShardStep.Load(mlContext, spec.StepPath, firstRow, layout.TempFolder);
-        var transformer = step.Transformer;
+        var mlContext = step.MLContext;
+        using var transformer = step.ForShard(firstRow, message => RecordBadRow(message, paths.Count, reasons));
         IDataView rows = mlContext.Data.LoadFromEnumerable(paths.Select(p => new ImageRow { ImagePath = p }));
         IDataView images = mlContext.Transforms.LoadImages(transformer.InputColumnName, imageFolder: null, inputColumnName: ShardStep.PathColumn)
             .Fit(rows).Transform(rows);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Orleans.Placement;
 
@@ -6,12 +7,16 @@ namespace Microsoft.ML.Inversion.Orleans;
 /// <summary>
 /// A worker on its own silo: leases a shard, runs it off the grain scheduler (<see cref="ShardRunner"/>) while renewing
 /// the lease every third of its duration, then reports it done or failed. A lost lease (the job was cancelled, or the
-/// lease expired and the shard went to another worker) stops the run between rows.
+/// lease expired and the shard went to another worker) stops the run between rows. The job's step stays loaded between
+/// its shards, so the network is read once per worker and job, not once per shard.
 /// </summary>
 [PreferLocalPlacement]
 public sealed class ShardWorkerGrain(SiloIdentity silo, ILogger<ShardWorkerGrain> logger) : Grain, IShardWorkerGrain
 {
     private const int ReportAttempts = 6;
+
+    private ShardStep? _step;
+    private string? _stepJob;
 
     /// <inheritdoc/>
     public async Task<bool> RunOne(string jobId)
@@ -24,7 +29,7 @@ public sealed class ShardWorkerGrain(SiloIdentity silo, ILogger<ShardWorkerGrain
             jobId, lease.Shard, lease.FirstRow, lease.FirstRow + lease.RowCount - 1, lease.Attempt, silo.Name);
 
         using var cancellation = new CancellationTokenSource();
-        var work = Task.Run(() => ShardRunner.Run(lease.Spec, lease.Shard, lease.FirstRow, lease.RowCount, cancellation.Token));
+        var work = Task.Run(() => RunShard(jobId, lease, cancellation.Token));
         var renewEvery = lease.Spec.LeaseDuration / 3;
         while (await Task.WhenAny(work, Task.Delay(renewEvery)) != work)
         {
@@ -57,6 +62,32 @@ public sealed class ShardWorkerGrain(SiloIdentity silo, ILogger<ShardWorkerGrain
             await ReportAsync(() => coordinator.Fail(lease.Shard, lease.LeaseId, $"{e.GetType().Name}: {e.Message}"));
         }
         return true;
+    }
+
+    /// <inheritdoc/>
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        ReleaseStep();
+        return Task.CompletedTask;
+    }
+
+    private ShardOutcome RunShard(string jobId, ShardLease lease, CancellationToken cancellation)
+    {
+        var clock = Stopwatch.StartNew();
+        if (_step is null || _stepJob != jobId || _step.StepPath != lease.Spec.StepPath)
+        {
+            ReleaseStep();
+            _step = ShardStep.Load(lease.Spec.StepPath, new JobOutputLayout(lease.Spec.OutputFolder).TempFolder);
+            _stepJob = jobId;
+        }
+        return ShardRunner.Run(lease.Spec, _step, lease.Shard, lease.FirstRow, lease.RowCount, clock, cancellation);
+    }
+
+    private void ReleaseStep()
+    {
+        _step?.Dispose();
+        _step = null;
+        _stepJob = null;
     }
 
     /// <summary>Reports with retries (the job grain may be between silos); if all fail, the lease expires and the shard reruns.</summary>

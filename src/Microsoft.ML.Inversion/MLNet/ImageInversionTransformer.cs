@@ -16,8 +16,8 @@ public sealed class ImageInversionTransformer : RowStepTransformer<ImageInversio
 {
     private static readonly (string, int) FileFormat = ("Microsoft.ML.Inversion.ImageInversionTransformer", 1);
 
-    internal ImageInversionTransformer(IHostEnvironment environment, ImageInversionOptions options, Backbone backbone, InversionInputKind inputKind)
-        : base(environment, options, backbone)
+    internal ImageInversionTransformer(IHostEnvironment environment, ImageInversionOptions options, Backbone backbone, InversionInputKind inputKind, bool ownsBackbone = true)
+        : base(environment, options, backbone, ownsBackbone)
     {
         InputKind = inputKind;
         Layer = backbone.ResolveLayer(options.Layer);
@@ -47,6 +47,19 @@ public sealed class ImageInversionTransformer : RowStepTransformer<ImageInversio
     /// <exception cref="InvalidDataException">The file is not a saved inversion step, or a field is invalid.</exception>
     public static ImageInversionTransformer Load(IHostEnvironment environment, string path) =>
         Load(environment, path, FileFormat, "inversion step", (options, kind, backbone) => new ImageInversionTransformer(environment, options, backbone, ParseKind(kind, path)));
+
+    /// <summary>
+    /// This step with another <see cref="RowStepOptions.Seed"/>, sharing this one's network instead of loading it
+    /// again: for running slices of one dataset. A slice that starts at row a of the whole, transformed by
+    /// <c>WithSeed(Seed + a)</c>, gives each row the image one Transform over the whole dataset gives it.
+    /// </summary>
+    /// <remarks>The copy does not own the network: dispose it before this step, and use it while this step is alive.</remarks>
+    public ImageInversionTransformer WithSeed(long seed)
+    {
+        var options = (ImageInversionOptions)Options.Clone();
+        options.Seed = seed;
+        return new ImageInversionTransformer(Environment, options, Backbone, InputKind, ownsBackbone: false);
+    }
 
     private protected override void CheckInputSchema(DataViewSchema inputSchema)
     {

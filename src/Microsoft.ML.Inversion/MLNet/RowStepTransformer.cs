@@ -23,9 +23,11 @@ namespace Microsoft.ML.Inversion.MLNet;
 public abstract class RowStepTransformer<TOptions> : ITransformer, IDisposable, IRowStep where TOptions : RowStepOptions
 {
     private readonly IHostEnvironment _environment;
+    private readonly bool _ownsBackbone;
 
-    private protected RowStepTransformer(IHostEnvironment environment, TOptions options, Backbone backbone)
+    private protected RowStepTransformer(IHostEnvironment environment, TOptions options, Backbone backbone, bool ownsBackbone = true)
     {
+        _ownsBackbone = ownsBackbone;
         _environment = environment ?? throw new ArgumentNullException(nameof(environment));
         options.Validate();
         Options = (TOptions)options.Clone();
@@ -60,6 +62,9 @@ public abstract class RowStepTransformer<TOptions> : ITransformer, IDisposable, 
     internal TOptions Options { get; }
 
     internal Backbone Backbone { get; }
+
+    /// <summary>The environment the step was created in.</summary>
+    private protected IHostEnvironment Environment => _environment;
 
     /// <summary>The name and version written into saved files.</summary>
     private protected abstract (string Name, int Version) Format { get; }
@@ -111,11 +116,12 @@ public abstract class RowStepTransformer<TOptions> : ITransformer, IDisposable, 
         SaveState(path);
     }
 
-    /// <summary>Releases the backbone (and what the step owns besides).</summary>
+    /// <summary>Releases the backbone (unless it is shared with the step this one was copied from) and what the step owns besides.</summary>
     public void Dispose()
     {
         DisposeState();
-        Backbone.Dispose();
+        if (_ownsBackbone)
+            Backbone.Dispose();
         GC.SuppressFinalize(this);
     }
 

@@ -148,6 +148,28 @@ public sealed class ImageInversionTransformTests
     }
 
     [TestMethod]
+    public void ASliceTransformedWithItsSeedGivesTheWholeTransformsRows()
+    {
+        var context = new MLContext();
+        IDataView data = MLNetTestData.Photos(context, 64, 3);
+        var options = Cheap("stage1", 10);
+        using var transformer = context.Transforms.InvertImageRepresentation(options).Fit(data);
+        var whole = context.Data.CreateEnumerable<ReconstructionRow>(transformer.Transform(data), false).ToArray();
+
+        IDataView slice = context.Data.SkipRows(data, 1);
+        using (var copy = transformer.WithSeed(options.Seed + 1))
+        {
+            var sliced = context.Data.CreateEnumerable<ReconstructionRow>(copy.Transform(slice), false).ToArray();
+            Assert.HasCount(2, sliced);
+            for (int i = 0; i < sliced.Length; i++)
+                CollectionAssert.AreEqual(whole[i + 1].Reconstruction!.Pixels.ToArray(), sliced[i].Reconstruction!.Pixels.ToArray(), $"row {i + 1}");
+        }
+        // Without the slice's seed its first row would start from row 0's seed; and the copy left the network alive.
+        var unseeded = context.Data.CreateEnumerable<ReconstructionRow>(transformer.Transform(slice), false).First();
+        CollectionAssert.AreNotEqual(whole[1].Reconstruction!.Pixels.ToArray(), unseeded.Reconstruction!.Pixels.ToArray());
+    }
+
+    [TestMethod]
     public void SavedTransformerLoadsBackAndGivesIdenticalOutputs()
     {
         var context = new MLContext();
