@@ -20,7 +20,9 @@ python3-torch python3-torchvision python3-onnx: torch 1.13.1, torchvision 0.14.1
 Architectures come from torchvision.models.list_models(), so the list is TorchVision 0.14's own (80 networks).
 Each is built with weights=None (nothing is downloaded) and random weights from a fixed seed per network, at
 224×224 (inception_v3: 299×299), with the batch axis left open, at opset 14, falling back to 13 where 14 fails
-(the manifest records the fallback and why). Exporting takes from seconds to a few minutes per network.
+(the manifest records the fallback and why). Exporting takes from seconds to a few minutes per network. The
+exporter in torch 1.13 cannot write Tensor.zero_ (Swin v2's attention uses it); the script registers a symbolic
+for it (zero_symbolic below).
 
 The random weights are made to behave like trained ones where TorchVision's initialisation would hide a part of
 the network: BatchNorm affines and statistics are randomised (the statistics are then measured on random input,
@@ -61,6 +63,18 @@ HEAD_MODULES = {"avgpool", "fc", "classifier", "head", "heads", "dropout", "norm
 # Modules whose children are the feature extractor's blocks (or stages of blocks).
 CONTAINERS = (nn.Sequential, nn.ModuleList, nn.ModuleDict, densenet._DenseBlock, regnet.AnyStage,
               vision_transformer.Encoder, maxvit.MaxVitBlock)
+
+
+def zero_symbolic(g, self):
+    """Tensor.zero_ (aten::zero), which torch 1.13's exporter lacks: Swin v2's attention zeroes the key third of a
+    copy of its qkv bias on every call. Written as zeros of the same shape; the exporter turns the in-place write
+    into the slice into a ScatterND."""
+    return g.op("ConstantOfShape", g.op("Shape", self), value_t=torch.tensor([0.0]))
+
+
+def register_missing_symbolics():
+    for opset in OPSETS:
+        torch.onnx.register_custom_op_symbolic("aten::zero", zero_symbolic, opset)
 
 
 def architectures():
@@ -219,6 +233,7 @@ def main():
         raise SystemExit(f"not TorchVision {torchvision.__version__} classification architectures: {', '.join(unknown)}; "
                          f"expected some of: {', '.join(known)}")
     os.makedirs(args.out, exist_ok=True)
+    register_missing_symbolics()
     manifest_path = os.path.join(args.out, "networks.json")
     manifest = json.load(open(manifest_path)) if os.path.exists(manifest_path) else {}
     names = args.names or known
