@@ -5,6 +5,10 @@
 #   ./build.sh sample     run the quickstart sample on the built-in pretrained ResNet18
 #   ./build.sh pack       write the NuGet packages (library Inversion.ML, tool Inversion.ML.Tool) into nuget/out/
 #   ./build.sh bench      speed and memory against the machine's limits; writes docs/benchmarks.md (--quick: under a minute)
+#   ./build.sh bench --networks DIR [--only a,b] [--rounds N] [--speed-all] [--out FILE]
+#                         full-size TorchVision networks (exported into DIR by
+#                         tests/Microsoft.ML.Inversion.Benchmarks/export_full_networks.py) against ONNX Runtime:
+#                         agreement, gradient, forward time; writes its section of docs/backbones.md
 #   ./build.sh quality    measure reconstructions on the shared images; writes docs/quality.md (about 14 min on 2 cores)
 # Extra arguments after the verb go to the underlying command.
 set -euo pipefail

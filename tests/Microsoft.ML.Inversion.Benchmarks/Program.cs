@@ -19,7 +19,17 @@ using static TorchSharp.torch;
 //                               writes docs/benchmarks-untuned.md
 //   ... --out DIR               writes the report (and, for full runs, the history line) there instead of docs/
 // Ends with three plain lines: "bound ratio: R", "libtorch ratio: R", "batch speedup: R".
+//
+// Full-size TorchVision networks against ONNX Runtime (issue 17; NetworkBenchmark.cs), on files exported first by
+// export_full_networks.py (next to this file) into a folder git ignores:
+//   ./build.sh bench --networks DIR [--only a,b,c] [--rounds N] [--speed-all] [--out FILE]
+//                               imports every network in DIR/networks.json, compares it with ONNX Runtime, checks a
+//                               gradient, times the forward of resnet50, efficientnet_b0, mobilenet_v2, convnext_tiny and
+//                               vit_b_16 (every network with --speed-all) and writes the results into docs/backbones.md
+//                               between its full-size-networks markers (into FILE with --out).
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+if (NetworkBenchmarkOptions.IsRequested(args))
+    return NetworkBenchmark.Run(args);
 bool quick = args.Contains("--quick");
 string outFolder = args.SkipWhile(a => a != "--out").Skip(1).FirstOrDefault() ?? "docs";
 string imagesFolder = args.SkipWhile(a => a != "--images-dir").Skip(1).FirstOrDefault() ?? Path.Combine("tests", "images");
