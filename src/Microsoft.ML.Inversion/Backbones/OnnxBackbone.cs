@@ -34,7 +34,9 @@ public sealed class OnnxBackbone : Backbone
     /// <param name="path">The .onnx file.</param>
     /// <param name="preprocessing">How RGB images become this network's input; the backbone takes ownership.</param>
     /// <param name="device">Where to run (default CPU).</param>
-    /// <param name="aliases">Readable names for layers (alias → node output name).</param>
+    /// <param name="aliases">Readable names for layers (alias → node output name). A graph PyTorch's exporter wrote
+    /// also gets each module's TorchVision path (e.g. <c>encoder.layers.encoder_layer_5</c>, <c>features.1.0</c>) for the
+    /// output of the last node that module ran; the names given here take precedence.</param>
     /// <param name="typicalPixelNorm">Typical pixel colour norm in network input units (the papers' B); by default
     /// estimated from the preprocessing.</param>
     /// <param name="floatType">float32 by default; float64 for gradient checks.</param>
@@ -49,7 +51,10 @@ public sealed class OnnxBackbone : Backbone
         graph.eval();
         preprocessing ??= ImagePreprocessing.ImageNet();
         var (height, width) = InputSizeOf(graph.InputShape);
-        var backbone = new OnnxBackbone(graph, Path.GetFileNameWithoutExtension(path), preprocessing, height, width, device, aliases,
+        var allAliases = ModuleAliases.Of(graph.Nodes);
+        foreach (var (alias, target) in aliases ?? new Dictionary<string, string>())
+            allAliases[alias] = target;
+        var backbone = new OnnxBackbone(graph, Path.GetFileNameWithoutExtension(path), preprocessing, height, width, device, allAliases,
             typicalPixelNorm ?? EstimatePixelNorm(preprocessing));
         foreach (var (alias, target) in backbone.Aliases)
         {

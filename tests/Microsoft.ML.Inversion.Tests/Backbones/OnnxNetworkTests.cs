@@ -97,4 +97,17 @@ public sealed class OnnxNetworkTests
             Assert.IsLessThanOrEqualTo(2L * 1024 * 1024, file.Length, $"{name}: committed fixtures stay under 2 MiB");
         }
     }
+
+    [TestMethod]
+    [DataRow("vit_b_16.onnx", "encoder.layers.encoder_layer_1", "/encoder/layers/encoder_layer_1/Add_1_output_0")]
+    [DataRow("vit_b_16.onnx", "Encoder.Layers.Encoder_Layer_0", "/encoder/layers/encoder_layer_0/Add_1_output_0")]
+    [DataRow("swin_t.onnx", "features.1.0", "/features/features.1/features.1.0/Add_1_output_0")]
+    [DataRow("convnext_t.onnx", "features.5.0", "/features/features.5/features.5.0/Add_output_0")]
+    public void ModulesOfAPyTorchExportAreLayersByTheirTorchVisionPath(string file, string module, string output)
+    {
+        using var backbone = Microsoft.ML.Inversion.Backbones.OnnxBackbone.Load(Path.Combine(Folder, file));
+        Assert.AreEqual(output, backbone.ResolveLayer(module), "a module is the output of the last node it ran");
+        var aliases = backbone.DescribeLayer(module).Aliases;
+        Assert.IsTrue(aliases.Any(a => string.Equals(a, module, StringComparison.OrdinalIgnoreCase)), $"listed with its aliases: {string.Join(", ", aliases)}");
+    }
 }
