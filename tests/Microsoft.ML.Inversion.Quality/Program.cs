@@ -20,6 +20,7 @@ using static TorchSharp.torch;
 //       on tests/images/tuning and measures it on the report photographs, alone and refined (docs/learned-measured.md)
 //   ... --visualizations caricature=stage2,maximize=stage3   measures caricatures and activation maximisation
 //       against issue 9's targets (docs/visualization-quality.md)
+// ... --unfolded   the built-in ResNet18 with its BatchNormalization not folded (the graph as written), for comparison
 // --set changes the settings of every method for experiments: C, tv, alphaweight, alpha, beta, tvform (isotropic|anisotropic), lr, jitter (T), param (pixels|fourier),
 // optimizer (rms|sgd|adam), scalerotate (on|off); the tuning notes in docs/quality.md give the commands used.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
@@ -62,7 +63,8 @@ if (arguments.TryGetValue("representations", out var representationList))
     return File.Exists(Path.Combine(outFolder, "quality.json")) ? RenderSaved() : 0;
 }
 
-using var backbone = PretrainedBackbones.ResNet18();
+// --unfolded runs the graph as written (no BatchNormalization folding), to compare the figures with the folded default.
+using var backbone = PretrainedBackbones.ResNet18(foldBatchNormalization: !arguments.ContainsKey("unfolded"));
 var originals = imageNames.Select(n => ImageTensors.LoadCentered(ImageFile(imagesFolder, n), Size, Size).DetachFromDisposeScope()).ToArray();
 using var batch = cat(originals, 0);
 var rows = new List<Row>();
@@ -280,11 +282,13 @@ static string Report(List<Row> rows, List<Row> floor, string[] layers, string[] 
 static Dictionary<string, string> ParseArguments(string[] args)
 {
     var result = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+    string[] flags = ["--report-only", "--unfolded"];
     for (int i = 0; i < args.Length; i++)
     {
-        if (!args[i].StartsWith("--", StringComparison.Ordinal) || (i + 1 >= args.Length && args[i] != "--report-only"))
-            throw new ArgumentException($"Unexpected argument '{args[i]}'. Use --layers, --representations, --visualizations, --images, --methods, --iterations, --out, --images-dir, --set, --report-only.");
-        result[args[i][2..]] = args[i] == "--report-only" ? "true" : args[++i];
+        bool flag = flags.Contains(args[i]);
+        if (!args[i].StartsWith("--", StringComparison.Ordinal) || (i + 1 >= args.Length && !flag))
+            throw new ArgumentException($"Unexpected argument '{args[i]}'. Use --layers, --representations, --visualizations, --images, --methods, --iterations, --out, --images-dir, --set, --report-only, --unfolded.");
+        result[args[i][2..]] = flag ? "true" : args[++i];
     }
     return result;
 }
