@@ -59,7 +59,7 @@ internal static class Timing
 
     /// <summary>Median seconds of one optimisation step of the default preset (from the engine's progress reports).</summary>
     public static double OurStep(Backbone backbone, string layer, Tensor images, int batch, int warmup, int measured, InversionPreset? preset = null,
-        Func<LayerSettings, LayerSettings>? customize = null)
+        Func<LayerSettings, LayerSettings>? customize = null, ExecutionSettings? execution = null)
     {
         var stamps = new List<double>();
         var watch = Stopwatch.StartNew();
@@ -70,6 +70,7 @@ internal static class Timing
             ProgressInterval = 1,
             Progress = new Recorder(_ => stamps.Add(watch.Elapsed.TotalSeconds)),
             Customize = customize,
+            Execution = execution,
         };
         using var result = new FeatureInverter(backbone, layer, options).InvertImages(images);
         var steps = stamps.Zip(stamps.Skip(1), (a, b) => b - a).Skip(warmup).Take(measured).ToList();

@@ -149,6 +149,13 @@ public abstract class Backbone : IDisposable
     /// <param name="execution">How this call runs; default the network as trained.</param>
     public Tensor Forward(Tensor networkInput, string layer, ExecutionSettings? execution = null) => Forward(networkInput, [layer], execution)[0];
 
+    /// <summary>
+    /// How an optimisation runs this backbone unless told otherwise (<c>InversionOptions.Execution</c>): the layout
+    /// measured fastest for it. <see cref="ExecutionSettings.Default"/> here; an imported ONNX graph uses
+    /// <see cref="ExecutionSettings.LayoutPerOperator"/>.
+    /// </summary>
+    public virtual ExecutionSettings OptimizationExecution => ExecutionSettings.Default;
+
     /// <summary>The outputs of several layers in one pass.</summary>
     /// <exception cref="NotSupportedException">A ReLU leak is asked of a backbone that cannot make its ReLUs leaky.</exception>
     public Tensor[] Forward(Tensor networkInput, IReadOnlyList<string> layers, ExecutionSettings? execution = null)

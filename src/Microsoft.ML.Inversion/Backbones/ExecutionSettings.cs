@@ -22,4 +22,19 @@ public sealed record ExecutionSettings
     /// Off by default because it is not faster everywhere (docs/benchmarks.md measures both layouts).
     /// </summary>
     public bool ChannelsLast { get; init; }
+
+    /// <summary>
+    /// With <see cref="ChannelsLast"/>, on an imported ONNX graph: a convolution whose input map has at most this many
+    /// positions (H×W) runs in the default layout, and what follows it stays there. oneDNN's channels-last convolutions
+    /// are faster than the default on large, shallow maps and slower on small, deep ones (ResNet18 at 224×224:
+    /// 0.76–0.94× up to stage2, 1.08–1.10× at stage4 and pool5; docs/benchmarks.md), so a limit such as
+    /// <see cref="SmallMapArea"/> keeps each part of the network in its faster layout. 0: channels-last throughout.
+    /// </summary>
+    public int ChannelsLastMinimumArea { get; init; }
+
+    /// <summary>14×14 positions: the maps below ResNet18's stage2 at 224×224 (<see cref="ChannelsLastMinimumArea"/>).</summary>
+    public const int SmallMapArea = 14 * 14;
+
+    /// <summary>Channels-last where it is faster: large maps channels-last, maps of 14×14 and below in the default layout.</summary>
+    public static ExecutionSettings LayoutPerOperator { get; } = new() { ChannelsLast = true, ChannelsLastMinimumArea = SmallMapArea };
 }

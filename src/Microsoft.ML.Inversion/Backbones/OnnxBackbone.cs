@@ -101,12 +101,20 @@ public sealed class OnnxBackbone : Backbone
     /// <inheritdoc />
     public override bool SupportsReluLeak => true;
 
+    /// <summary>
+    /// <see cref="ExecutionSettings.LayoutPerOperator"/>: a whole ResNet18 optimisation step is 13–28% faster than
+    /// in the default layout from pool1 to pool5 (docs/benchmarks.md); the values are the same up to float rounding.
+    /// </summary>
+    public override ExecutionSettings OptimizationExecution => ExecutionSettings.LayoutPerOperator;
+
     /// <inheritdoc />
     protected override string? ResolveExtra(string name) => _nodeNames.GetValueOrDefault(name);
 
     /// <inheritdoc />
     protected override Tensor[] ForwardCore(Tensor networkInput, IReadOnlyList<string> layers, ExecutionSettings execution) =>
-        Graph.Evaluate(networkInput, layers, execution.ReluLeak == 0 ? OnnxExecutionSettings.Default : new OnnxExecutionSettings { ReluLeak = execution.ReluLeak });
+        Graph.Evaluate(networkInput, layers, execution.ReluLeak == 0 && (!execution.ChannelsLast || execution.ChannelsLastMinimumArea == 0)
+            ? OnnxExecutionSettings.Default
+            : new OnnxExecutionSettings { ReluLeak = execution.ReluLeak, ChannelsLastMinimumArea = execution.ChannelsLast ? execution.ChannelsLastMinimumArea : 0 });
 
     /// <inheritdoc />
     protected override void Dispose(bool disposing)

@@ -31,8 +31,11 @@ public sealed class InversionOptions
     /// <summary>Adjusts the preset's settings last of all (for experiments and advanced users).</summary>
     public Func<LayerSettings, LayerSettings>? Customize { get; set; }
 
-    /// <summary>How the backbone runs while optimising (e.g. channels-last); a task may adapt it (maximisation adds a ReLU leak).</summary>
-    public ExecutionSettings Execution { get; set; } = ExecutionSettings.Default;
+    /// <summary>
+    /// How the backbone runs while optimising (e.g. channels-last); a task may adapt it (maximisation adds a ReLU leak).
+    /// Null (the default): the backbone's <see cref="Backbone.OptimizationExecution"/>, its fastest layout.
+    /// </summary>
+    public ExecutionSettings? Execution { get; set; }
 
     /// <summary>The base random seed; image i of a call uses <c>Seed + i</c> unless seeds are passed explicitly.</summary>
     public long Seed { get; set; } = 1;

@@ -75,7 +75,7 @@ public abstract class OptimizationTask
             Height = height,
             Width = width,
             StartImages = start.StartImages,
-            Execution = AdaptExecution(options.Execution, backbone),
+            Execution = AdaptExecution(options.Execution ?? backbone.OptimizationExecution, backbone),
             RecordLossCurve = options.RecordLossCurve,
             Progress = options.Progress,
             ProgressInterval = options.ProgressInterval,

@@ -8,4 +8,10 @@ public sealed record OnnxExecutionSettings
 
     /// <summary>When positive, every Relu runs as a LeakyRelu with this slope; 0 (the default) is the network.</summary>
     public double ReluLeak { get; init; }
+
+    /// <summary>
+    /// When positive, a convolution whose channels-last input map has at most this many positions (H×W) first turns it
+    /// back to the default layout (see <c>ExecutionSettings.ChannelsLastMinimumArea</c>); 0 leaves layouts as they come.
+    /// </summary>
+    public int ChannelsLastMinimumArea { get; init; }
 }

@@ -95,9 +95,13 @@ public static class OnnxOperators
         ["Dropout"] = ShapeOperators.Dropout,
     };
 
-    /// <summary>The implementation a node runs under one call's settings (a ReLU leak turns Relu into LeakyRelu).</summary>
-    internal static OnnxOperator For(string opType, OnnxExecutionSettings settings) =>
-        opType == "Relu" && settings.ReluLeak > 0 ? ElementwiseOperators.LeakyReluFor(settings.ReluLeak) : Implementations[opType];
+    /// <summary>The implementation a node runs under one call's settings (a ReLU leak turns Relu into LeakyRelu; a layout limit makes Conv pick its layout).</summary>
+    internal static OnnxOperator For(string opType, OnnxExecutionSettings settings) => opType switch
+    {
+        "Relu" when settings.ReluLeak > 0 => ElementwiseOperators.LeakyReluFor(settings.ReluLeak),
+        "Conv" when settings.ChannelsLastMinimumArea > 0 => LinearOperators.ConvFor(settings.ChannelsLastMinimumArea),
+        _ => Implementations[opType],
+    };
 
     /// <summary>
     /// Every supported operator name, sorted. <c>Constant</c> is among them: constant nodes are folded into

@@ -33,4 +33,23 @@ public sealed class ChannelsLastTests
         Assert.IsLessThan(1e-4, gradientDifference, "relative input-gradient difference");
         Assert.AreNotEqual(1L, Run(ExecutionSettings.Default).Features.stride(1), "the layout was this call's alone: the next call is back to NCHW");
     }
+
+    [TestMethod]
+    public void LayoutPerOperatorKeepsLargeMapsChannelsLastAndSmallOnesInTheDefaultLayout()
+    {
+        using var scope = NewDisposeScope();
+        OnnxBackbone network = BuiltInNetwork.ResNet18;
+        Tensor input = network.Preprocessing.ToNetworkInput(ImageTensors.LoadCentered(TestEnvironment.Photograph("coffee.png"), 224, 224));
+        string[] layers = ["stage2", "stage4"];
+        Tensor[] standard = network.Forward(input, layers);
+        Tensor[] mixed = network.Forward(input, layers, ExecutionSettings.LayoutPerOperator);
+
+        Assert.AreEqual(1L, mixed[0].stride(1), "stage2 (28×28) stays channels-last");
+        Assert.AreNotEqual(1L, mixed[1].stride(1), "stage4 (7×7) runs in the default layout");
+        for (int i = 0; i < layers.Length; i++)
+        {
+            double difference = ((mixed[i] - standard[i]).norm() / standard[i].norm()).item<float>();
+            Assert.IsLessThan(1e-5, difference, $"{layers[i]}: relative feature difference");
+        }
+    }
 }

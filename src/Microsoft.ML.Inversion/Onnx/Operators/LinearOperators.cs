@@ -23,6 +23,19 @@ internal static class LinearOperators
         return [y];
     }
 
+    /// <summary>Conv that first turns a channels-last input of at most <paramref name="minimumArea"/> positions back to the default layout.</summary>
+    public static OnnxOperator ConvFor(int minimumArea) => (node, inputs) =>
+    {
+        // Channels-last strides: the channel index moves fastest.
+        if (inputs.Length > 0 && inputs[0] is { } x && x.dim() == 4 && x.shape[2] * x.shape[3] <= minimumArea && x.shape[1] > 1 && x.stride(1) == 1)
+        {
+            var copy = (Tensor?[])inputs.Clone();
+            copy[0] = x.contiguous();
+            return Conv(node, copy);
+        }
+        return Conv(node, inputs);
+    };
+
     /// <summary>
     /// ConvTranspose (1-D and 2-D). The transposed convolution runs without padding and its result is cropped to
     /// the ONNX output: begin pads off the front, end pads off the back, output_padding (or output_shape) adding
