@@ -19,7 +19,8 @@ public sealed record ExecutionSettings
     /// <summary>
     /// When true, a 4-D input is laid out channels-last (NHWC strides) before the network runs, and libtorch's oneDNN
     /// convolutions keep that layout through the network. Values equal the default layout's up to float rounding.
-    /// Off by default because it is not faster everywhere (docs/benchmarks.md measures both layouts).
+    /// Off in <see cref="Default"/> because it is not faster everywhere (docs/benchmarks.md measures both layouts);
+    /// <see cref="LayoutPerOperator"/> uses it where it is, and optimisations on imported ONNX graphs run that way.
     /// </summary>
     public bool ChannelsLast { get; init; }
 
