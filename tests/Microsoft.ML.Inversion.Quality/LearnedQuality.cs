@@ -62,8 +62,9 @@ internal static class LearnedQuality
             report.AppendLine(CultureInfo.InvariantCulture, $"## {layer}");
             report.AppendLine();
             if (decoders is not null)
-                report.AppendLine(CultureInfo.InvariantCulture, $"Decoder loaded from {decoders} (not trained in this run).");
-            report.AppendLine(CultureInfo.InvariantCulture, $"Trained {curve.Count} steps ({curve.LastOrDefault()?.Epoch + 1} epochs of {options.CropsPerImage} crops per tuning photograph, batch {options.BatchSize}, crops {cropSize}×{cropSize}) in {trainSeconds / 60:F1} min at {curve.LastOrDefault()?.ImagesPerSecond:F1} crops/s; decoder alone at 224×224, batch 16: {imagesPerSecond:F1} images/s.");
+                report.AppendLine(CultureInfo.InvariantCulture, $"Decoder loaded from {decoders} (not trained in this run); decoder alone at 224×224, batch 16: {imagesPerSecond:F1} images/s.");
+            else
+                report.AppendLine(CultureInfo.InvariantCulture, $"Trained {curve.Count} steps ({curve.LastOrDefault()?.Epoch + 1} epochs of {options.CropsPerImage} crops per tuning photograph, batch {options.BatchSize}, crops {cropSize}×{cropSize}) in {trainSeconds / 60:F1} min at {curve.LastOrDefault()?.ImagesPerSecond:F1} crops/s; decoder alone at 224×224, batch 16: {imagesPerSecond:F1} images/s.");
             report.AppendLine();
             report.AppendLine("Loss curve (mean of each tenth of the run):");
             report.AppendLine();

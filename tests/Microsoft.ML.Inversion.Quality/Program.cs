@@ -16,7 +16,7 @@ using static TorchSharp.torch;
 //       [--methods default,naive] [--iterations N] [--out DIR] [--images-dir DIR] [--set key=value,...]
 //   ... --representations hog,hogb,hog-dt,dsift   inverts the hand-crafted representations instead (their own
 //       section of quality.md, kept in quality-handcrafted.json)
-//   ... --learned stage2,stage3 [--train-minutes 45] [--crop 128] [--refine 80] [--refine-lr 0.006] [--decoders DIR]   trains (or loads from DIR) a decoder per layer
+//   ... --learned stage2,stage3 [--train-minutes 45] [--crop 128] [--refine 80] [--refine-lr 0.01] [--decoders DIR]   trains (or loads from DIR) a decoder per layer
 //       on tests/images/tuning and measures it on the report photographs, alone and refined (docs/learned-measured.md)
 //   ... --visualizations caricature=stage2,maximize=stage3   measures caricatures and activation maximisation
 //       against issue 9's targets (docs/visualization-quality.md)
@@ -53,7 +53,7 @@ if (arguments.TryGetValue("learned", out var learnedLayers))
     // --learned stage2,stage3 [--train-minutes M] [--crop S] [--refine K] [--refine-lr R]: trains decoders on tests/images/tuning (issue 20)
     LearnedQuality.Run(learnedLayers.Split(','), imageNames, outFolder, imagesFolder, double.Parse(arguments.GetValueOrDefault("train-minutes", "45")),
         int.Parse(arguments.GetValueOrDefault("crop", "128")), int.Parse(arguments.GetValueOrDefault("refine", "80")),
-        double.Parse(arguments.GetValueOrDefault("refine-lr", "0.006")), arguments.GetValueOrDefault("decoders"), command, Size);
+        double.Parse(arguments.GetValueOrDefault("refine-lr", "0.01")), arguments.GetValueOrDefault("decoders"), command, Size);
     return 0;
 }
 if (arguments.TryGetValue("representations", out var representationList))

@@ -31,10 +31,10 @@ public sealed class LearnedInverter(Backbone backbone, LearnedDecoder decoder, i
 
     /// <summary>
     /// The refinement's default options: the default preset's energy for the layer, optimised on pixels (a start
-    /// image is already an image; the Fourier image's first Adam steps move far from it) with Adam at a small rate (0.006 measured best of 0.002 and 0.006, docs/learned.md)
+    /// image is already an image; the Fourier image's first Adam steps move far from it) with Adam at a small rate (0.01, measured best of 0.002, 0.006 and 0.01, docs/learned.md)
     /// (<paramref name="learningRate"/> in units of the pixel scale), one-pixel jitter and no scale or rotation.
     /// </summary>
-    public static InversionOptions RefinementOptions(int steps, double learningRate = 0.006) => new()
+    public static InversionOptions RefinementOptions(int steps, double learningRate = 0.01) => new()
     {
         Iterations = steps,
         Customize = s => s with
