@@ -196,7 +196,7 @@ public sealed class OnnxGraphModule : nn.Module<Tensor, Tensor>
         return new OnnxGraphModule(path, model, options ?? new OnnxImportOptions());
     }
 
-    /// <summary>The names of the nodes that computing <paramref name="valueName"/> runs, in execution order.</summary>
+    /// <summary>The names of the graph nodes <paramref name="valueName"/> depends on, in execution order (a folded BatchNormalization among them, though it runs inside its convolution).</summary>
     public IReadOnlyList<string> NodesNeededFor(string valueName) =>
         Needed([valueName]).Select(i => _nodes[i].Name).ToArray();
 
