@@ -16,9 +16,7 @@ public static partial class ShardRunner
     public static ShardOutcome Run(InversionJobSpec spec, int shard, long firstRow, int rowCount, CancellationToken cancellation)
     {
         var clock = Stopwatch.StartNew();
-        var layout = new JobOutputLayout(spec.OutputFolder);
-        layout.Create();
-        using var step = ShardStep.Load(spec.StepPath, layout.TempFolder);
+        using var step = ShardStep.Load(spec.StepPath, new JobOutputLayout(spec.OutputFolder).TempFolder);
         return Run(spec, step, shard, firstRow, rowCount, clock, cancellation);
     }
 

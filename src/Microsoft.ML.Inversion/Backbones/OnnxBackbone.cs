@@ -102,8 +102,8 @@ public sealed class OnnxBackbone : Backbone
     public override bool SupportsReluLeak => true;
 
     /// <summary>
-    /// <see cref="ExecutionSettings.LayoutPerOperator"/>: a whole ResNet18 optimisation step is 13–28% faster than
-    /// in the default layout from pool1 to pool5 (docs/benchmarks.md); the values are the same up to float rounding.
+    /// <see cref="ExecutionSettings.LayoutPerOperator"/>: a whole ResNet18 optimisation step is 8–26% faster than
+    /// in the default layout from pool1 to pool5 (docs/benchmarks.md, 2026-12-02); the values are the same up to float rounding.
     /// </summary>
     public override ExecutionSettings OptimizationExecution => ExecutionSettings.LayoutPerOperator;
 
@@ -111,10 +111,14 @@ public sealed class OnnxBackbone : Backbone
     protected override string? ResolveExtra(string name) => _nodeNames.GetValueOrDefault(name);
 
     /// <inheritdoc />
-    protected override Tensor[] ForwardCore(Tensor networkInput, IReadOnlyList<string> layers, ExecutionSettings execution) =>
-        Graph.Evaluate(networkInput, layers, execution.ReluLeak == 0 && (!execution.ChannelsLast || execution.ChannelsLastMinimumArea == 0)
+    protected override Tensor[] ForwardCore(Tensor networkInput, IReadOnlyList<string> layers, ExecutionSettings execution)
+    {
+        int area = execution.ChannelsLast ? execution.ChannelsLastMinimumArea : 0;
+        var settings = execution.ReluLeak == 0 && area == 0
             ? OnnxExecutionSettings.Default
-            : new OnnxExecutionSettings { ReluLeak = execution.ReluLeak, ChannelsLastMinimumArea = execution.ChannelsLast ? execution.ChannelsLastMinimumArea : 0 });
+            : new OnnxExecutionSettings { ReluLeak = execution.ReluLeak, ChannelsLastMinimumArea = area };
+        return Graph.Evaluate(networkInput, layers, settings);
+    }
 
     /// <inheritdoc />
     protected override void Dispose(bool disposing)
