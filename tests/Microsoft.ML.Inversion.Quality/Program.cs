@@ -63,6 +63,9 @@ if (arguments.TryGetValue("representations", out var representationList))
     return File.Exists(Path.Combine(outFolder, "quality.json")) ? RenderSaved() : 0;
 }
 
+if (arguments.ContainsKey("feature-variation"))
+    return FeatureVariation.Print(layers, imageNames.Select(n => ImageFile(imagesFolder, n)).ToArray(), Size);
+
 // --unfolded runs the graph as written (no BatchNormalization folding), to compare the figures with the folded default.
 using var backbone = PretrainedBackbones.ResNet18(foldBatchNormalization: !arguments.ContainsKey("unfolded"));
 var originals = imageNames.Select(n => ImageTensors.LoadCentered(ImageFile(imagesFolder, n), Size, Size).DetachFromDisposeScope()).ToArray();
@@ -236,6 +239,8 @@ static string Report(List<Row> rows, List<Row> floor, string[] layers, string[] 
         }
         md.AppendLine();
     }
+    if (methods.Contains("default") && methods.Contains(InversionPreset.Default2026November.Name))
+        md.Append(TimeComparison(rows, layers));
     md.AppendLine("## All measurements (means over the images)");
     md.AppendLine();
     md.AppendLine("| layer | method | featureError | ncc | roughness | contrast | PSNR | SSIM | iterations | seconds/image |");
@@ -279,15 +284,43 @@ static string Report(List<Row> rows, List<Row> floor, string[] layers, string[] 
     return md.ToString();
 }
 
+// Issue 18's time targets: seconds per image per layer for the default and default-2026-11, measured in this run.
+static string TimeComparison(List<Row> rows, string[] layers)
+{
+    string old = InversionPreset.Default2026November.Name;
+    double Seconds(string layer, string method) => rows.Where(r => r.Layer == layer && r.Method == method).Select(r => r.Seconds).DefaultIfEmpty(0).Average();
+    var md = new StringBuilder();
+    md.AppendLine($"## Time per image: default against {old} (same run)");
+    md.AppendLine();
+    md.AppendLine($"Targets: the layers together take at most a third of {old}'s time; no layer is slower.");
+    md.AppendLine();
+    md.AppendLine($"| layer | default s/image | {old} s/image | ratio | not slower |");
+    md.AppendLine("|---|---|---|---|---|");
+    double totalNew = 0, totalOld = 0;
+    foreach (string layer in layers)
+    {
+        double now = Seconds(layer, "default"), before = Seconds(layer, old);
+        totalNew += now;
+        totalOld += before;
+        md.AppendLine($"| {layer} | {now:F1} | {before:F1} | {(before > 0 ? now / before : 0):F2} | {(now <= before * 1.05 ? "✓" : "✗")} |");
+    }
+    double ratio = totalOld > 0 ? totalNew / totalOld : 0;
+    md.AppendLine($"| all | {totalNew:F1} | {totalOld:F1} | {ratio:F2} | {(ratio <= 1.0 / 3 ? "≤ ⅓ ✓" : "≤ ⅓ ✗")} |");
+    md.AppendLine();
+    md.AppendLine("A layer counts as not slower within 5% (the VM's timing noise between consecutive runs).");
+    md.AppendLine();
+    return md.ToString();
+}
+
 static Dictionary<string, string> ParseArguments(string[] args)
 {
     var result = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-    string[] flags = ["--report-only", "--unfolded"];
+    string[] flags = ["--report-only", "--unfolded", "--feature-variation"];
     for (int i = 0; i < args.Length; i++)
     {
         bool flag = flags.Contains(args[i]);
         if (!args[i].StartsWith("--", StringComparison.Ordinal) || (i + 1 >= args.Length && !flag))
-            throw new ArgumentException($"Unexpected argument '{args[i]}'. Use --layers, --representations, --visualizations, --images, --methods, --iterations, --out, --images-dir, --set, --report-only, --unfolded.");
+            throw new ArgumentException($"Unexpected argument '{args[i]}'. Use --layers, --representations, --visualizations, --images, --methods, --iterations, --out, --images-dir, --set, --report-only, --unfolded, --feature-variation.");
         result[args[i][2..]] = flag ? "true" : args[++i];
     }
     return result;

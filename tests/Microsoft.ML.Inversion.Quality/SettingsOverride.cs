@@ -31,6 +31,16 @@ internal static class SettingsOverride
                     "tvform" when value is "isotropic" or "anisotropic" => settings.WithRegularizer<TotalVariationPrior>(p => p with { Anisotropic = value == "anisotropic" }, new(0)),
                     "alphaweight" => settings.WithRegularizer<AlphaNormPrior>(p => p with { Weight = number() }, new(0)),
                     "alpha" => settings.WithRegularizer<AlphaNormPrior>(p => p with { Alpha = number() }, new(0)),
+                    "guide" => settings.WithRegularizer<TotalVariationPrior>(p => p with { Guide = (p.Guide ?? new(0)) with { Reference = number() } }, new(1)),
+                    "guidegamma" => settings.WithRegularizer<TotalVariationPrior>(p => p with { Guide = (p.Guide ?? new(0.5)) with { Exponent = number() } }, new(1)),
+                    "guidemin" => settings.WithRegularizer<TotalVariationPrior>(p => p with { Guide = (p.Guide ?? new(0.5)) with { MinGain = number() } }, new(1)),
+                    "guidemax" => settings.WithRegularizer<TotalVariationPrior>(p => p with { Guide = (p.Guide ?? new(0.5)) with { MaxGain = number() } }, new(1)),
+                    "guideoff" => settings.WithRegularizer<TotalVariationPrior>(p => p with { Guide = null }, new(1)),
+                    "floor" => settings.WithRegularizer<ContrastFloorPrior>(p => p with { Floor = number() }, new(100)),
+                    "floorweight" => settings.WithRegularizer<ContrastFloorPrior>(p => p with { Weight = number() }, new(100)),
+                    "start" => settings with { Start = value == "noise" ? null : new StartImage(number(), settings.Start?.LayoutWeight ?? 0) },
+                    "layout" => settings with { Start = new StartImage(settings.Start?.Contrast ?? 1, number()) },
+                    "restorecontrast" => settings with { RestoreContrast = value == "on" },
                     "lr" => settings with { LearningRate = number() },
                     "jitter" => settings with { JitterAmount = (int)number() },
                     "scalerotate" => settings with { Transforms = value == "on" ? TransformFactory.JitterScaleRotate : TransformFactory.Jitter },
@@ -50,7 +60,7 @@ internal static class SettingsOverride
                             _ => throw new ArgumentException($"--set optimizer= takes rms, sgd or adam; got '{value}'."),
                         },
                     },
-                    _ => throw new ArgumentException($"--set does not know '{key}={value}'; keys: C, tv, alphaweight, alpha, beta, tvform (isotropic|anisotropic), lr, jitter, scalerotate, param, optimizer."),
+                    _ => throw new ArgumentException($"--set does not know '{key}={value}'; keys: C, tv, guide, guidegamma, guidemin, guidemax, guideoff, floor, floorweight, start, layout, restorecontrast, alphaweight, alpha, beta, tvform (isotropic|anisotropic), lr, jitter, scalerotate, param, optimizer."),
                 };
             }
             return settings;

@@ -38,6 +38,12 @@ public sealed record LayerSettings
     /// </summary>
     public bool RestoreContrast { get; init; }
 
+    /// <summary>
+    /// Where the optimisation starts when the task gives no start images: null for the parameterisation's own faint
+    /// noise, else <see cref="StartImage"/>'s photograph-contrast noise and layout.
+    /// </summary>
+    public StartImage? Start { get; init; }
+
     /// <summary>The update rule.</summary>
     public OptimizerFactory Optimizer { get; init; } = OptimizerFactory.MomentumRms();
 
@@ -97,6 +103,6 @@ public sealed record LayerSettings
     public string Describe() =>
         $"{Parameterization.Name}, {Optimizer.Name} lr {LearningRate:G3}, C {DataWeight:G3}, " +
         $"{(Regularizers.Count == 0 ? "no priors" : string.Join(", ", Regularizers.Select(r => r.Describe())))}, " +
-        $"{Transforms.Name} {JitterAmount}, {Iterations} it{(RestoreContrast ? ", contrast restored" : "")} " +
+        $"{Transforms.Name} {JitterAmount}, {(Start is null ? "" : Start.Describe() + ", ")}{Iterations} it{(RestoreContrast ? ", contrast restored" : "")} " +
         $"({string.Join(" + ", Schedule.Select(p => $"{p.Iterations}×{p.RateMultiplier:G2}{(p.Jitter ? "" : " no-jitter")}"))})";
 }

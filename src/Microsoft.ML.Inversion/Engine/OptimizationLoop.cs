@@ -51,6 +51,13 @@ public static class OptimizationLoop
             initialCanvas = margin == 0 ? scaled : F.pad(scaled, [margin / 2, margin - margin / 2, margin / 2, margin - margin / 2], PaddingModes.Reflect);
         }
         var setup = new ParameterizationSetup(height + margin, width + margin, generators, backbone.Device, backbone.Preprocessing.ChannelOrder, initialCanvas);
+        if (initialCanvas is null && settings.Start is { } start)
+        {
+            using var noise = settings.Parameterization.Create(setup);
+            using var noGrad = no_grad();
+            using Tensor first = noise.Render();
+            setup = setup with { InitialImages = start.Canvas(first, backbone) };
+        }
         using ImageParameterization parameterization = settings.Parameterization.Create(setup);
         ImageTransform jittered = settings.Transforms.Create(new TransformSetup(height, width, jitter));
         var centreCrop = new JitterCrop(height, width, jitter, random: false);

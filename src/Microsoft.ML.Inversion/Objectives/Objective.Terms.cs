@@ -35,21 +35,35 @@ public sealed partial class Objective
     /// by 6.5 (IJCV: λTV = (6.5/B)^β on raw pixels). β = 2 is smooth; β = 1 keeps edges sharper.
     /// Differences at the last row and column are zero, as in the papers' code.
     /// </summary>
-    public static Objective TotalVariation(double beta = 2) => new(c =>
+    /// <param name="beta">β, the exponent.</param>
+    /// <param name="guide">When given, each pixel's term is weighted by the gain the guide reads from the target Φ0
+    /// (more where Φ0 is flat); unweighted without a spatial target.</param>
+    public static Objective TotalVariation(double beta = 2, Regularizers.TotalVariationGuide? guide = null) => new(c =>
     {
         Tensor y = c.Image * VariationRatio;
         long h = y.shape[2], w = y.shape[3];
         var (horizontal, vertical) = NeighbourDifferences(y);
+        Tensor? gains = guide?.Gains(c.Target, h, w);
         if (beta == 2)
+        {
+            Tensor dx2 = horizontal.square(), dy2 = vertical.square();
+            if (gains is not null)
+            {
+                dx2 = dx2 * gains[.., .., .., ..(int)(w - 1)];
+                dy2 = dy2 * gains[.., .., ..(int)(h - 1), ..];
+            }
             // Separable: the same value as the padded form below, with fewer kernels forward and backward.
-            return (horizontal.square().flatten(1).sum([1L]) + vertical.square().flatten(1).sum([1L])) / (h * w);
+            return (dx2.flatten(1).sum([1L]) + dy2.flatten(1).sum([1L])) / (h * w);
+        }
         Tensor dx = nn.functional.pad(horizontal, [0, 1, 0, 0]);
         Tensor dy = nn.functional.pad(vertical, [0, 0, 0, 1]);
         Tensor squared = dx.square() + dy.square();
         // (s + ε)^(β/2) keeps the gradient finite where the image is flat and β < 2.
         Tensor v = (squared + 1e-12).pow(beta / 2);
+        if (gains is not null)
+            v = v * gains;
         return v.sum([1L]).flatten(1).mean([1L]);
-    }, $"TV{beta:G3}");
+    }, guide is null ? $"TV{beta:G3}" : $"TV{beta:G3} guided");
 
     /// <summary>
     /// Anisotropic total variation: mean over pixels and channels of |∂u y|^β + |∂v y|^β, with differences scaled by
@@ -66,6 +80,18 @@ public sealed partial class Objective
         Tensor Penalty(Tensor difference) => (difference.square() + 1e-12).pow(beta / 2).flatten(1).sum([1L]);
         return (Penalty(horizontal) + Penalty(vertical)) / (h * w);
     }, $"TV{beta:G3} anisotropic");
+
+    /// <summary>
+    /// max(0, floor − ρ)² per image, where ρ is the RMS over pixels of the colour norm about the image's mean colour
+    /// (scaled units: a photograph's ρ is about 1). Zero at and above the floor.
+    /// </summary>
+    public static Objective ContrastShortfall(double floor) => new(c =>
+    {
+        Tensor y = c.Image;
+        Tensor centred = y - y.mean([2L, 3L], keepdim: true);
+        Tensor rms = (centred.square().sum([1L]).flatten(1).mean([1L]) + 1e-12).sqrt();
+        return (floor - rms).clamp_min(0).square();
+    }, $"contrast<{floor:G2}");
 
     /// <summary>Differences to the right-hand neighbour [N, C, H, W − 1] and to the one below [N, C, H − 1, W].</summary>
     private static (Tensor Horizontal, Tensor Vertical) NeighbourDifferences(Tensor y)
