@@ -1,3 +1,4 @@
+using Microsoft.ML.Inversion.Imaging;
 using Microsoft.ML.Inversion.Objectives;
 using Microsoft.ML.Inversion.Optimizers;
 using Microsoft.ML.Inversion.Parameterizations;
@@ -98,13 +99,8 @@ public static class OptimizationLoop
     }
 
     /// <summary>Rescales each image [N, 3, H, W] (units of B) about its mean colour to an RMS pixel colour norm of 1.</summary>
-    private static Tensor WithNaturalContrast(Tensor images)
-    {
-        Tensor mean = images.mean([2L, 3L], keepdim: true);
-        Tensor centred = images - mean;
-        Tensor rms = centred.square().sum([1L]).mean([1L, 2L]).sqrt().reshape(-1, 1, 1, 1);
-        return mean + centred / (rms + 1e-12);
-    }
+    private static Tensor WithNaturalContrast(Tensor images) =>
+        images.mean([2L, 3L], keepdim: true) + ColourContrast.Normalised(images);
 
     private static void Report(OptimizationRequest request, Tensor energy, double[][]? curves, int step)
     {

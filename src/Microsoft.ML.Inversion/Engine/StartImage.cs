@@ -1,4 +1,5 @@
 using Microsoft.ML.Inversion.Backbones;
+using Microsoft.ML.Inversion.Imaging;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Inversion.Engine;
@@ -27,25 +28,17 @@ public sealed record StartImage(double Contrast, double LayoutWeight = 0)
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         long height = noise.shape[2], width = noise.shape[3];
-        Tensor start = Normalised(noise);
+        Tensor start = ColourContrast.Normalised(noise);
         if (LayoutWeight > 0 && backbone.Preprocessing.HasMeanImage)
         {
             Tensor meanImage = backbone.Preprocessing.MeanImage(height, width, noise.device);
             Tensor flat = meanImage.mean([2L, 3L], keepdim: true).expand_as(meanImage);
             // The mean image is network input 0; a flat image of its mean colour sits at minus its layout.
-            Tensor layout = Normalised(-backbone.Preprocessing.ToNetworkInput(flat) / backbone.TypicalPixelNorm);
+            Tensor layout = ColourContrast.Normalised(-backbone.Preprocessing.ToNetworkInput(flat) / backbone.TypicalPixelNorm);
             double w = Math.Clamp(LayoutWeight, 0, 1);
             start = w * layout.expand_as(start) + Math.Sqrt(1 - w * w) * start;
         }
         return (start * Contrast).MoveToOuterDisposeScope();
-    }
-
-    // Centred on each image's mean colour and scaled to RMS colour norm 1.
-    private static Tensor Normalised(Tensor images)
-    {
-        Tensor centred = images - images.mean([2L, 3L], keepdim: true);
-        Tensor rms = centred.square().sum([1L]).mean([1L, 2L]).sqrt().reshape(-1, 1, 1, 1);
-        return centred / rms.clamp_min(1e-12);
     }
 
     /// <summary>A short description for reports.</summary>

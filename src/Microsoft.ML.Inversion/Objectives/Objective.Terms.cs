@@ -85,13 +85,7 @@ public sealed partial class Objective
     /// max(0, floor − ρ)² per image, where ρ is the RMS over pixels of the colour norm about the image's mean colour
     /// (scaled units: a photograph's ρ is about 1). Zero at and above the floor.
     /// </summary>
-    public static Objective ContrastShortfall(double floor) => new(c =>
-    {
-        Tensor y = c.Image;
-        Tensor centred = y - y.mean([2L, 3L], keepdim: true);
-        Tensor rms = (centred.square().sum([1L]).flatten(1).mean([1L]) + 1e-12).sqrt();
-        return (floor - rms).clamp_min(0).square();
-    }, $"contrast<{floor:G2}");
+    public static Objective ContrastShortfall(double floor) => new(c => (floor - Imaging.ColourContrast.Rms(c.Image)).clamp_min(0).square(), $"contrast<{floor:G2}");
 
     /// <summary>Differences to the right-hand neighbour [N, C, H, W − 1] and to the one below [N, C, H − 1, W].</summary>
     private static (Tensor Horizontal, Tensor Vertical) NeighbourDifferences(Tensor y)
