@@ -109,7 +109,7 @@ for (int i = 0; i < imageNames.Length; i++)
 }
 
 var date = DateTime.UtcNow;
-File.WriteAllText(Path.Combine(outFolder, "quality.md"), Report(rows, floor, layers, methods, imageNames, imagesFolder, machine, command, backbone, date, ExtraSections(outFolder)));
+File.WriteAllText(Path.Combine(outFolder, "quality.md"), Report(rows, floor, layers, methods, imageNames, imagesFolder, machine, command, backbone, date, ExtraSections(outFolder), TuningSetSection.Section(outFolder)));
 File.WriteAllText(Path.Combine(outFolder, "quality.json"), JsonSerializer.Serialize(new SavedRun(date, machine, command, rows, floor), new JsonSerializerOptions { WriteIndented = true }));
 Console.WriteLine($"wrote {Path.Combine(outFolder, "quality.md")}");
 int met = layers.Count(l => MeetsTargets(rows, l) is true);
@@ -132,7 +132,7 @@ int RenderSaved()
     File.WriteAllText(Path.Combine(outFolder, "quality.json"),
         JsonSerializer.Serialize(saved with { floor = savedFloor }, new JsonSerializerOptions { WriteIndented = true }));
     File.WriteAllText(Path.Combine(outFolder, "quality.md"),
-        Report(saved.rows, savedFloor, savedLayers, savedMethods, savedImages, imagesFolder, saved.machine, saved.command, network, saved.date, ExtraSections(outFolder)));
+        Report(saved.rows, savedFloor, savedLayers, savedMethods, savedImages, imagesFolder, saved.machine, saved.command, network, saved.date, ExtraSections(outFolder), TuningSetSection.Section(outFolder)));
     Console.WriteLine($"re-rendered {Path.Combine(outFolder, "quality.md")} from quality.json");
     return 0;
 }
@@ -176,7 +176,7 @@ static bool? MeetsTargets(IEnumerable<Row> rows, string layer)
 static string? ExtraSections(string outFolder) =>
     HandcraftedQuality.Section(outFolder) is var handcrafted && LearnedQuality.Section(outFolder) is var learned && (handcrafted ?? learned) is null ? null : handcrafted + learned;
 
-static string Report(List<Row> rows, List<Row> floor, string[] layers, string[] methods, string[] images, string imagesFolderName, string machine, string command, Backbone backbone, DateTime date, string? handcraftedSection)
+static string Report(List<Row> rows, List<Row> floor, string[] layers, string[] methods, string[] images, string imagesFolderName, string machine, string command, Backbone backbone, DateTime date, string? handcraftedSection, string? tuningSection = null)
 {
     var md = new StringBuilder();
     md.AppendLine("# Quality of the inversions");
@@ -241,6 +241,8 @@ static string Report(List<Row> rows, List<Row> floor, string[] layers, string[] 
     }
     if (methods.Contains("default") && methods.Contains(InversionPreset.Default2026November.Name))
         md.Append(TimeComparison(rows, layers));
+    if (tuningSection is not null)
+        md.Append(tuningSection);
     md.AppendLine("## All measurements (means over the images)");
     md.AppendLine();
     md.AppendLine("| layer | method | featureError | ncc | roughness | contrast | PSNR | SSIM | iterations | seconds/image |");

@@ -35,6 +35,7 @@ internal static class SettingsOverride
                     "guidegamma" => settings.WithRegularizer<TotalVariationPrior>(p => p with { Guide = (p.Guide ?? new(0.5)) with { Exponent = number() } }, new(1)),
                     "guidemin" => settings.WithRegularizer<TotalVariationPrior>(p => p with { Guide = (p.Guide ?? new(0.5)) with { MinGain = number() } }, new(1)),
                     "guidemax" => settings.WithRegularizer<TotalVariationPrior>(p => p with { Guide = (p.Guide ?? new(0.5)) with { MaxGain = number() } }, new(1)),
+                    "guideimage" => settings.WithRegularizer<TotalVariationPrior>(p => p with { Guide = (p.Guide ?? new(0.5)) with { ImageExponent = number() } }, new(1)),
                     "guideoff" => settings.WithRegularizer<TotalVariationPrior>(p => p with { Guide = null }, new(1)),
                     "floor" => settings.WithRegularizer<ContrastFloorPrior>(p => p with { Floor = number() }, new(100)),
                     "floorweight" => settings.WithRegularizer<ContrastFloorPrior>(p => p with { Weight = number() }, new(100)),
@@ -60,7 +61,7 @@ internal static class SettingsOverride
                             _ => throw new ArgumentException($"--set optimizer= takes rms, sgd or adam; got '{value}'."),
                         },
                     },
-                    _ => throw new ArgumentException($"--set does not know '{key}={value}'; keys: C, tv, guide, guidegamma, guidemin, guidemax, guideoff, floor, floorweight, start, layout, restorecontrast, alphaweight, alpha, beta, tvform (isotropic|anisotropic), lr, jitter, scalerotate, param, optimizer."),
+                    _ => throw new ArgumentException($"--set does not know '{key}={value}'; keys: C, tv, guide, guidegamma, guidemin, guidemax, guideimage, guideoff, floor, floorweight, start, layout, restorecontrast, alphaweight, alpha, beta, tvform (isotropic|anisotropic), lr, jitter, scalerotate, param, optimizer."),
                 };
             }
             return settings;

@@ -53,9 +53,11 @@ public sealed class InversionOptions
     /// <param name="layer">The layer's geometry.</param>
     /// <param name="pixelScale">The backbone's pixel scale B.</param>
     /// <param name="task">How a task other than inversion adapts the preset's settings (applied before the overrides).</param>
-    public LayerSettings Resolve(LayerGeometry layer, double pixelScale, Func<LayerSettings, LayerSettings>? task = null)
+    /// <param name="visualization">Whether the task is a visualisation (maximisation, caricature), which starts from
+    /// <see cref="InversionPreset.VisualizationSettingsFor"/> instead of the inversion settings.</param>
+    public LayerSettings Resolve(LayerGeometry layer, double pixelScale, Func<LayerSettings, LayerSettings>? task = null, bool visualization = false)
     {
-        LayerSettings settings = Preset.SettingsFor(layer, pixelScale);
+        LayerSettings settings = visualization ? Preset.VisualizationSettingsFor(layer, pixelScale) : Preset.SettingsFor(layer, pixelScale);
         if (task is not null)
             settings = task(settings);
         if (Iterations is { } iterations)

@@ -63,6 +63,7 @@ public static class OptimizationLoop
         ImageTransform jittered = settings.Transforms.Create(new TransformSetup(height, width, jitter));
         var centreCrop = new JitterCrop(height, width, jitter, random: false);
         using InversionOptimizer optimizer = settings.Optimizer.Create();
+        using var cache = new ObjectiveCache();
 
         double[][]? curves = request.RecordLossCurve ? Enumerable.Range(0, request.Count).Select(_ => new double[settings.Iterations]).ToArray() : null;
         int step = 0;
@@ -80,7 +81,7 @@ public static class OptimizationLoop
                 Tensor canvas = parameterization.Render();
                 Tensor view = (phase.Jitter ? jittered : centreCrop).Apply(canvas, generators);
                 Tensor networkInput = view * b;
-                var context = new ObjectiveContext(canvas, () => backbone.Forward(networkInput, request.Layer, request.Execution), request.Target, targetNorm);
+                var context = new ObjectiveContext(canvas, () => backbone.Forward(networkInput, request.Layer, request.Execution), request.Target, targetNorm, cache);
                 Tensor energy = request.Objective.Evaluate(context);
                 energy.sum().backward();
                 optimizer.Step(parameterization.Parameters, rate);

@@ -17,6 +17,12 @@ public abstract class OptimizationTask
     /// <summary>What <see cref="Score"/> measures, for reports.</summary>
     public abstract string ScoreName { get; }
 
+    /// <summary>
+    /// Whether the task reconstructs a target (inversion). Other tasks adapt the preset's
+    /// <see cref="InversionPreset.VisualizationSettingsFor">visualisation settings</see>.
+    /// </summary>
+    public virtual bool Reconstructs => false;
+
     /// <summary>How the task changes the preset's inversion settings for its layer (before the caller's overrides).</summary>
     public virtual LayerSettings AdaptSettings(LayerSettings inversion) => inversion;
 
@@ -57,7 +63,7 @@ public abstract class OptimizationTask
             throw new ArgumentException($"Expected {Count} seeds, one per image; got {seeds.Count}.", nameof(seeds));
         string canonical = backbone.ResolveLayer(layer);
         LayerGeometry geometry = LayerGeometry.Of(backbone, layer, height, width);
-        LayerSettings settings = options.Resolve(geometry, backbone.TypicalPixelNorm, AdaptSettings);
+        LayerSettings settings = options.Resolve(geometry, backbone.TypicalPixelNorm, AdaptSettings, visualization: !Reconstructs);
         var context = new TaskContext(backbone, canonical, geometry, settings, height, width);
         Check(context);
 

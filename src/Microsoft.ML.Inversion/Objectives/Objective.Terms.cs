@@ -43,7 +43,10 @@ public sealed partial class Objective
         Tensor y = c.Image * VariationRatio;
         long h = y.shape[2], w = y.shape[3];
         var (horizontal, vertical) = NeighbourDifferences(y);
-        Tensor? gains = guide?.Gains(c.Target, h, w);
+        // The gains depend only on the target and the canvas size, so a run computes them once.
+        Tensor? gains = guide is null ? null
+            : c.Cache is { } cache ? cache.GetOrAdd((guide, h, w), () => guide.Gains(c.Target, h, w))
+            : guide.Gains(c.Target, h, w);
         if (beta == 2)
         {
             Tensor dx2 = horizontal.square(), dy2 = vertical.square();

@@ -9,9 +9,15 @@ namespace Microsoft.ML.Inversion.Objectives;
 public sealed class ObjectiveContext
 {
     /// <summary>Creates a context for one step.</summary>
-    public ObjectiveContext(Tensor image, Func<Tensor> features, Tensor? target, Tensor? targetSquaredNorm)
+    /// <param name="image">The canvas being optimised.</param>
+    /// <param name="features">Computes the layer's activations of the transformed image, on first use.</param>
+    /// <param name="target">Φ0, when the task has one.</param>
+    /// <param name="targetSquaredNorm">‖Φ0‖² per item.</param>
+    /// <param name="cache">The run's cache of what objectives derive from the target once (null: derive it at every step).</param>
+    public ObjectiveContext(Tensor image, Func<Tensor> features, Tensor? target, Tensor? targetSquaredNorm, ObjectiveCache? cache = null)
     {
         Image = image;
+        Cache = cache;
         _features = new Lazy<Tensor>(features);
         Target = target;
         TargetSquaredNorm = targetSquaredNorm;
@@ -30,6 +36,9 @@ public sealed class ObjectiveContext
 
     /// <summary>The target representation Φ0, [N, ...], when the task has one.</summary>
     public Tensor? Target { get; }
+
+    /// <summary>The run's cache for tensors derived once from the target (see <see cref="ObjectiveCache"/>), or null.</summary>
+    public ObjectiveCache? Cache { get; }
 
     /// <summary>‖Φ0‖² per item, [N].</summary>
     public Tensor? TargetSquaredNorm { get; }

@@ -12,7 +12,8 @@ namespace Microsoft.ML.Inversion.Regularizers;
 /// At each position p of a spatial target [N, C, h, w] the variation is v(p) = mean over the right-hand and lower
 /// neighbours q of ‖Φ0(p) − Φ0(q)‖, divided by the image's mean ‖Φ0(p)‖. The gain is
 /// clamp((<paramref name="Reference"/> / v(p))^<paramref name="Exponent"/>, <paramref name="MinGain"/>,
-/// <paramref name="MaxGain"/>), resized bilinearly to the canvas. A photograph as varied as the reference gets gains
+/// <paramref name="MaxGain"/>), times (<paramref name="Reference"/> / v̄)^<paramref name="ImageExponent"/> for the image's mean
+/// variation v̄ (clamped the same way), resized bilinearly to the canvas. A photograph as varied as the reference gets gains
 /// near 1 on average; a flat sky gets up to <paramref name="MaxGain"/> times the preset's λTV, fur or grain less.
 /// Targets without spatial extent (pooled embeddings, token sequences) and tasks without a target get gain 1.
 /// </remarks>
@@ -20,7 +21,12 @@ namespace Microsoft.ML.Inversion.Regularizers;
 /// <param name="Exponent">How strongly the gain follows the variation (0: not at all).</param>
 /// <param name="MinGain">The smallest gain, where Φ0 varies most.</param>
 /// <param name="MaxGain">The largest gain, where Φ0 is flattest.</param>
-public sealed record TotalVariationGuide(double Reference, double Exponent = 1, double MinGain = 0.25, double MaxGain = 8)
+/// <param name="ImageExponent">
+/// How strongly the whole image's TV follows its mean variation (0: not at all). Textured photographs (moss, a forest
+/// stream) vary more from position to position than flat ones (fog, a dusk sky) everywhere, not only locally, and need
+/// less TV overall.
+/// </param>
+public sealed record TotalVariationGuide(double Reference, double Exponent = 1, double MinGain = 0.25, double MaxGain = 8, double ImageExponent = 0)
 {
     /// <summary>The gains [N, 1, <paramref name="height"/>, <paramref name="width"/>], or null where the target is not a spatial map.</summary>
     /// <param name="target">Φ0, [N, C, h, w] for a spatial layer.</param>
@@ -32,7 +38,10 @@ public sealed record TotalVariationGuide(double Reference, double Exponent = 1, 
             return null;
         using var noGrad = no_grad();
         Tensor variation = Variation(target);
-        Tensor gains = (Reference / variation.clamp_min(1e-6)).pow(Exponent).clamp(MinGain, MaxGain);
+        Tensor gains = (Reference / variation.clamp_min(1e-6)).pow(Exponent);
+        if (ImageExponent != 0)
+            gains = gains * (Reference / variation.mean([1L, 2L, 3L], keepdim: true).clamp_min(1e-6)).pow(ImageExponent);
+        gains = gains.clamp(MinGain, MaxGain);
         return F.interpolate(gains, [height, width], mode: InterpolationMode.Bilinear, align_corners: false);
     }
 
@@ -53,5 +62,5 @@ public sealed record TotalVariationGuide(double Reference, double Exponent = 1, 
     }
 
     /// <summary>A short description for reports.</summary>
-    public string Describe() => $"guided by Φ0 (v₀ {Reference:G3}, γ {Exponent:G2}, gain {MinGain:G2}–{MaxGain:G2})";
+    public string Describe() => $"guided by Φ0 (v₀ {Reference:G3}, γ {Exponent:G2}{(ImageExponent == 0 ? "" : $", image γ {ImageExponent:G2}")}, gain {MinGain:G2}–{MaxGain:G2})";
 }

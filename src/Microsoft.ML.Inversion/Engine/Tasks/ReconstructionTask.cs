@@ -36,6 +36,9 @@ public sealed class ReconstructionTask : OptimizationTask
     public override string ScoreName => "‖Φ(x)−Φ0‖/‖Φ0‖";
 
     /// <inheritdoc />
+    public override bool Reconstructs => true;
+
+    /// <inheritdoc />
     public override void Check(TaskContext context)
     {
         long expected = context.Geometry.OutputShape.Aggregate(1L, (p, d) => p * d);
