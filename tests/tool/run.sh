@@ -20,12 +20,19 @@ dotnet tool install Inversion.ML.Tool --version "$version" --tool-path "$work/to
 
 inversion="$work/tools/inversion"
 "$inversion" --help > "$work/help.txt"
-for option in --image --layers --layer --iterations --preset --method --task --channels --channel --model --mean --std --range --bgr --representation --out --list-layers --help; do
+for option in --image --layers --layer --iterations --preset --method --task --channels --channel --positions --model --mean --std --range --bgr --representation --out --list-layers --help; do
   grep -q -- "^  $option .*(default: " "$work/help.txt" || fail "--help does not list $option with its default"
 done
 set +e; "$inversion" --iterations zero >/dev/null 2>"$work/mistake.txt"; code=$?; set -e
 [ "$code" = 2 ] || fail "a mistake should exit with code 2, got $code"
 [ "$(wc -l < "$work/mistake.txt")" = 1 ] || fail "a mistake should print one line, got: $(cat "$work/mistake.txt")"
+
+# One unit per channel: a file per unit; a position count that fits neither is a mistake.
+"$inversion" --task maximize --layers stage1 --channels 3,7 --positions 100 --iterations 4 --out "$work/units" >"$work/units.log" 2>&1 \
+  || { cat "$work/units.log"; fail "--task maximize --positions failed"; }
+[ -s "$work/units/stage1-ch3-at100-maximize.png" ] && [ -s "$work/units/stage1-ch7-at100-maximize.png" ] || fail "--positions wrote no unit images: $(ls "$work/units")"
+set +e; "$inversion" --task maximize --layers stage1 --channels 3,7,9 --positions 1,2 --iterations 4 --out "$work/units2" >/dev/null 2>"$work/units-mistake.txt"; code=$?; set -e
+[ "$code" = 2 ] && grep -q -- "--positions" "$work/units-mistake.txt" || fail "two positions for three channels should exit 2 naming --positions, got $code: $(cat "$work/units-mistake.txt")"
 
 # --model with its own preprocessing: the ResNet18 file the tool carries, as a user's 0–255 BGR network.
 model=$(find "$work/tools" -name ResNet18.onnx | head -n 1)

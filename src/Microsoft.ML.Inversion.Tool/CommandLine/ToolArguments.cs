@@ -28,6 +28,8 @@ internal sealed record ToolArguments
 
     public IReadOnlyList<long> Channels { get; init; } = [0, 1, 2, 3, 4];
 
+    public IReadOnlyList<long>? Positions { get; init; }
+
     public bool Help { get; init; }
 
     public float[] Mean { get; init; } = [0.485f, 0.456f, 0.406f];
@@ -53,8 +55,8 @@ internal sealed record ToolArguments
         new("--layers", "a,b,c", "conv1,pool1,stage1,stage2,stage3,stage4,pool5; five spread layers for --model", "aliases, ONNX node names or module paths",
             (a, v) => a with { Layers = v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) }),
         new("--layer", "NAME", "stage3 for maximize and caricature", "one layer (same as --layers NAME)", (a, v) => a with { Layers = [v] }),
-        new("--iterations", "N", "the preset's: 350, 1000 at pool5", "optimisation steps per layer", (a, v) => a with { Iterations = Positive(v, "--iterations") }),
-        new("--preset", "NAME", "default", "default, ijcv2016, cvpr2015 or naive", (a, v) => a with { Preset = v }),
+        new("--iterations", "N", "the preset's: for the default 100 (conv1), 250 (pool1, stage1), 350 (stage2–stage4), 500 (pool5)", "optimisation steps per layer", (a, v) => a with { Iterations = Positive(v, "--iterations") }),
+        new("--preset", "NAME", "default", "default, default-2026-11 (the previous default), ijcv2016, cvpr2015 or naive", (a, v) => a with { Preset = v }),
         new("--method", "ours|naive|both|learned", "ours", "both also runs plain gradient descent beside the preset, for comparison; learned decodes with a trained decoder (Dosovitskiy & Brox 2016)",
             (a, v) => a with { Method = OneOf(v, "--method", "ours", "naive", "both", "learned") }),
         new("--train-images", "DIR", "none", "--method learned: train a decoder per layer on the photographs in DIR (saved in --out)", (a, v) => a with { TrainImages = v }),
@@ -65,6 +67,8 @@ internal sealed record ToolArguments
             (a, v) => a with { Task = OneOf(v, "--task", "invert", "maximize", "caricature") }),
         new("--channels", "a,b,c", "0,1,2,3,4", "the channels --task maximize shows (also --channel K)", (a, v) => a with { Channels = v.Split(',').Select(Channel).ToArray() }),
         new("--channel", "K", "0", "one channel for --task maximize", (a, v) => a with { Channels = [Channel(v)] }),
+        new("--positions", "a,b,c", "none (each channel's mean)", "--task maximize one unit per channel: a token's index, or y·W + x of a map (one per channel, or one for all)",
+            (a, v) => a with { Positions = v.Split(',').Select(p => Whole(p, "--positions")).ToArray() }),
         new("--model", "PATH", "the built-in ImageNet ResNet18", "your ONNX network (ImageNet preprocessing)", (a, v) => a with { Model = v }),
         new("--mean", "r,g,b", "0.485,0.456,0.406 (ImageNet)", "--model's per-channel mean, in its value range and RGB order", (a, v) => a with { Mean = Triple(v, "--mean") }),
         new("--std", "r,g,b", "0.229,0.224,0.225 (ImageNet)", "--model's per-channel standard deviation", (a, v) => a with { Std = Triple(v, "--std") }),
@@ -127,6 +131,9 @@ internal sealed record ToolArguments
 
     private static long Channel(string text) =>
         long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long channel) ? channel : throw new UsageException($"--channel needs non-negative whole numbers, not '{text}'");
+
+    private static long Whole(string text, string option) =>
+        long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long value) ? value : throw new UsageException($"{option} needs non-negative whole numbers, not '{text}'");
 
     private static string OneOf(string value, string option, params string[] allowed) =>
         allowed.Contains(value) ? value : throw new UsageException($"{option} must be {string.Join(", ", allowed[..^1])} or {allowed[^1]}, not '{value}'");

@@ -23,12 +23,12 @@ internal static class VisualizationRun
             AnsiConsole.MarkupLine($"{arguments.Task} at [bold]{Markup.Escape(layer)}[/] …");
             using var scope = NewDisposeScope();
             using VisualizationResult result = maximize
-                ? new ActivationMaximizer(backbone, layer, options).Maximize(arguments.Channels)
+                ? Maximize(new ActivationMaximizer(backbone, layer, options), arguments)
                 : new Caricaturist(backbone, layer, options).Caricature(original);
             for (int i = 0; i < result.Scores.Count; i++)
             {
                 Tensor image = result.Images[i];
-                string label = maximize ? $"{RunOutput.FileName(layer)}-ch{arguments.Channels[i]}" : RunOutput.FileName(layer);
+                string label = maximize ? $"{RunOutput.FileName(layer)}-ch{arguments.Channels[i]}{(arguments.Positions is null ? "" : $"-at{PositionOf(arguments, i)}")}" : RunOutput.FileName(layer);
                 string file = $"{label}-{arguments.Task}.png";
                 // Maximised images have no original: roughness and contrast are relative to the photograph's.
                 double roughness = ImageMeasures.Roughness(image, original), contrast = ImageMeasures.Contrast(image, original);
@@ -56,4 +56,15 @@ internal static class VisualizationRun
         AnsiConsole.MarkupLine($"Wrote the contact sheet, report.html and summary.json in [bold]{Markup.Escape(arguments.Out)}[/]");
         return 0;
     }
+
+    private static VisualizationResult Maximize(ActivationMaximizer maximizer, ToolArguments arguments)
+    {
+        if (arguments.Positions is null)
+            return maximizer.Maximize(arguments.Channels);
+        if (arguments.Positions.Count != 1 && arguments.Positions.Count != arguments.Channels.Count)
+            throw new UsageException($"--positions needs one position per channel ({arguments.Channels.Count}) or one for all, not {arguments.Positions.Count}");
+        return maximizer.MaximizeUnits(arguments.Channels, arguments.Channels.Select((_, i) => PositionOf(arguments, i)).ToArray());
+    }
+
+    private static long PositionOf(ToolArguments arguments, int i) => arguments.Positions![arguments.Positions.Count == 1 ? 0 : i];
 }

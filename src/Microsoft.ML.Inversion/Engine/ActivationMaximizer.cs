@@ -26,4 +26,24 @@ public sealed class ActivationMaximizer(Backbone backbone, string layer, Inversi
     public VisualizationResult Maximize(IReadOnlyList<long> channels, int? height = null, int? width = null,
         IReadOnlyList<long>? seeds = null, CancellationToken cancellationToken = default) =>
         new(_layer.Run(new MaximizationTask(channels), height ?? _layer.Backbone.InputHeight, width ?? _layer.Backbone.InputWidth, seeds, cancellationToken));
+
+    /// <summary>
+    /// Generates one image per requested unit: image i maximises channel <c>channels[i]</c> at position
+    /// <c>positions[i]</c> only (a token of a transformer block, or y·W + x of a convolutional map), not the
+    /// channel's mean. Scores are the unit's activation.
+    /// </summary>
+    /// <param name="channels">The channel of each unit.</param>
+    /// <param name="positions">The position of each unit: a token index for [N, tokens, dim], y·W + x for [N, C, H, W].</param>
+    /// <param name="height">Image height; default the backbone's input height.</param>
+    /// <param name="width">Image width; default the backbone's input width.</param>
+    /// <param name="seeds">One seed per image; default <c>Options.Seed + i</c>.</param>
+    /// <param name="cancellationToken">Stops between steps.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A channel or position the layer does not have.</exception>
+    /// <exception cref="ArgumentException">Not one position per channel.</exception>
+    public VisualizationResult MaximizeUnits(IReadOnlyList<long> channels, IReadOnlyList<long> positions, int? height = null, int? width = null,
+        IReadOnlyList<long>? seeds = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(positions);
+        return new(_layer.Run(new MaximizationTask(channels, positions), height ?? _layer.Backbone.InputHeight, width ?? _layer.Backbone.InputWidth, seeds, cancellationToken));
+    }
 }

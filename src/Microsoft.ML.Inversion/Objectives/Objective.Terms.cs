@@ -143,6 +143,29 @@ public sealed partial class Objective
         return perChannel.gather(1, index).flatten() / scale;
     }, $"mean(ch {string.Join(",", channels.Take(4))}{(channels.Count > 4 ? ",…" : "")})");
 
+    /// <summary>
+    /// One unit's activation per image (Lucid's "neuron"): image i's channel <c>channels[i]</c> at the position
+    /// <c>positions[i]</c> of the layer's other dimensions, flattened in order (y·W + x for a map [N, C, H, W], the
+    /// token index for tokens [N, T, D] with <paramref name="channelDimension"/> 2), divided by <paramref name="scale"/>.
+    /// </summary>
+    public static Objective UnitActivations(IReadOnlyList<long> channels, IReadOnlyList<long> positions, double scale = 1, int channelDimension = 1) => new(c =>
+    {
+        Tensor features = (channelDimension == 1 ? c.Features : c.Features.movedim([(long)channelDimension], [1L])).flatten(2);
+        long count = features.shape[0], available = features.shape[1], places = features.shape[2];
+        if (channels.Count != count || positions.Count != count)
+            throw new ArgumentException($"Expected one channel and one position per image ({count}); got {channels.Count} and {positions.Count}.", nameof(positions));
+        for (int i = 0; i < count; i++)
+        {
+            if (channels[i] < 0 || channels[i] >= available)
+                throw new ArgumentOutOfRangeException(nameof(channels), $"Channel {channels[i]} is outside the layer's {available} channels (0–{available - 1}).");
+            if (positions[i] < 0 || positions[i] >= places)
+                throw new ArgumentOutOfRangeException(nameof(positions), $"Position {positions[i]} is outside the layer's {places} positions (0–{places - 1}).");
+        }
+        using Tensor channelIndex = tensor(channels.ToArray(), device: features.device).reshape(count, 1, 1).expand(count, 1, places);
+        using Tensor positionIndex = tensor(positions.ToArray(), device: features.device).reshape(count, 1, 1);
+        return features.gather(1, channelIndex).gather(2, positionIndex).flatten() / scale;
+    }, $"unit(ch {string.Join(",", channels.Take(4))} @ {string.Join(",", positions.Take(4))}{(channels.Count > 4 ? ",…" : "")})");
+
     /// <summary>⟨Φ(x), Φ0⟩ / ‖Φ0‖² per image (caricatures maximise it).</summary>
     public static Objective TargetInnerProduct() => new(c =>
     {

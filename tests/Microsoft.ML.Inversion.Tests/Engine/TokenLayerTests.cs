@@ -78,4 +78,34 @@ public sealed class TokenLayerTests
         }
         Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new ActivationMaximizer(backbone, "block").Maximize([16], 64, 64), "16 embedding channels: 0–15");
     }
+
+    [TestMethod]
+    public void MaximisingOneTokensUnitMakesThatTokenFireAboveTheRest()
+    {
+        using var backbone = TinyTokenNetwork();
+        using var scope = NewDisposeScope();
+        Tensor photo = ImageTensors.LoadCentered(TestEnvironment.Photograph("coffee.png"), 64, 64);
+        long[] channels = [2, 11], tokens = [37, 200];
+        using var result = new ActivationMaximizer(backbone, "block", new InversionOptions { Iterations = 60 }).MaximizeUnits(channels, tokens, 64, 64);
+        using (no_grad())
+        {
+            Tensor onPhoto = backbone.Featurize(photo, "block")[0];
+            Tensor generated = backbone.Featurize(result.Images, "block");
+            for (int i = 0; i < channels.Length; i++)
+            {
+                Tensor channel = generated[i, .., channels[i]];
+                double unit = channel[tokens[i]].item<float>();
+                double others = cat([channel[..(int)tokens[i]], channel[(int)(tokens[i] + 1)..]]).mean().item<float>();
+                double photoUnit = onPhoto[tokens[i], channels[i]].item<float>();
+                Console.WriteLine($"channel {channels[i]} at token {tokens[i]}: {unit:F3} (score {result.Scores[i]:F3}); other tokens {others:F3}; photograph {photoUnit:F3}");
+                Assert.AreEqual(unit, result.Scores[i], 1e-3 * Math.Max(1, Math.Abs(unit)), "the score is that unit's activation on the returned image");
+                Assert.IsGreaterThan(photoUnit, unit, "the unit fires more than on the photograph");
+                Assert.IsGreaterThan(2 * Math.Max(others, 0), unit, "only the chosen token is driven up");
+            }
+        }
+        var maximizer = new ActivationMaximizer(backbone, "block");
+        var outside = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => maximizer.MaximizeUnits([2], [256], 64, 64));
+        StringAssert.Contains(outside.Message, "256 tokens");
+        Assert.ThrowsExactly<ArgumentException>(() => maximizer.MaximizeUnits([2, 3], [5], 64, 64), "one position per channel");
+    }
 }

@@ -11,7 +11,11 @@ namespace Microsoft.ML.Inversion.Engine.Tasks;
 /// backbone's mean image, so the preset's constants carry across layers. The score is the channel's mean activation.
 /// </summary>
 /// <param name="channels">The channel each image maximises.</param>
-public sealed class MaximizationTask(IReadOnlyList<long> channels) : OptimizationTask
+/// <param name="positions">
+/// Null to maximise each channel's mean over the layer's positions; else one position per image, where only that
+/// unit's activation counts (a token's index for a transformer's [N, tokens, dim], y·W + x for a map [N, C, H, W]).
+/// </param>
+public sealed class MaximizationTask(IReadOnlyList<long> channels, IReadOnlyList<long>? positions = null) : OptimizationTask
 {
     /// <summary>The default weight of the activation term against the priors.</summary>
     public const double DefaultWeight = 1.0;
@@ -26,7 +30,7 @@ public sealed class MaximizationTask(IReadOnlyList<long> channels) : Optimizatio
     public override int Count => channels.Count;
 
     /// <inheritdoc />
-    public override string ScoreName => "mean channel activation";
+    public override string ScoreName => positions is null ? "mean channel activation" : "unit activation";
 
     /// <summary>
     /// The activation term has weight <see cref="DefaultWeight"/> and λTV is <see cref="TvWeight"/>, twice the IJCV
@@ -49,15 +53,28 @@ public sealed class MaximizationTask(IReadOnlyList<long> channels) : Optimizatio
         foreach (long channel in channels)
             if (channel < 0 || channel >= available)
                 throw new ArgumentOutOfRangeException(nameof(channels), $"Channel {channel} is outside layer '{context.Layer}''s {available} channels (0–{available - 1}).");
+        if (positions is null)
+            return;
+        if (positions.Count != Count)
+            throw new ArgumentException($"Expected one position per channel ({Count}); got {positions.Count}.", nameof(positions));
+        long places = context.Geometry.OutputShape.Aggregate(1L, (a, b) => a * b) / Math.Max(1, available);
+        foreach (long position in positions)
+            if (position < 0 || position >= places)
+                throw new ArgumentOutOfRangeException(nameof(positions),
+                    $"Position {position} is outside layer '{context.Layer}''s {places} {(context.Geometry.IsTokens ? "tokens" : "positions")} (0–{places - 1}).");
     }
 
     /// <inheritdoc />
     public override TaskStart Start(TaskContext context) =>
-        new(context.Settings.Energy(-Objective.ChannelMeans(channels, ReferenceActivation(context), context.Geometry.ChannelDimension)));
+        new(context.Settings.Energy(-Activation(ReferenceActivation(context), context.Geometry.ChannelDimension)));
 
     /// <inheritdoc />
     public override double[] Score(TaskContext context, TaskStart start, Tensor networkInput, Tensor features) =>
-        ToDoubles(Objective.ChannelMeans(channels, 1, context.Geometry.ChannelDimension).Evaluate(new ObjectiveContext(networkInput, () => features, null, null)));
+        ToDoubles(Activation(1, context.Geometry.ChannelDimension).Evaluate(new ObjectiveContext(networkInput, () => features, null, null)));
+
+    private Objective Activation(double scale, int channelDimension) => positions is null
+        ? Objective.ChannelMeans(channels, scale, channelDimension)
+        : Objective.UnitActivations(channels, positions, scale, channelDimension);
 
     // The layer's RMS activation on the mean image (whose network input is all zeros): a size-independent unit.
     private static double ReferenceActivation(TaskContext context)
