@@ -36,6 +36,12 @@ public sealed class ActivationMaximizationEstimator : RowStepEstimator<Activatio
         var channel = SchemaErrors.Find(inputSchema, Options.ChannelColumnName);
         if (channel.Kind != SchemaShape.Column.VectorKind.Scalar || !ActivationMaximizationTransformer.IsChannelType(channel.ItemType))
             throw SchemaErrors.Mismatch(Options.ChannelColumnName, ActivationMaximizationTransformer.ChannelTypes, SchemaErrors.Describe(channel));
+        if (Options.PositionColumnName is { } positionColumn)
+        {
+            var position = SchemaErrors.Find(inputSchema, positionColumn);
+            if (position.Kind != SchemaShape.Column.VectorKind.Scalar || !ActivationMaximizationTransformer.IsChannelType(position.ItemType))
+                throw SchemaErrors.Mismatch(positionColumn, ActivationMaximizationTransformer.PositionTypes, SchemaErrors.Describe(position));
+        }
         if (Options.LayerColumnName is { } layerColumn)
         {
             var layer = SchemaErrors.Find(inputSchema, layerColumn);

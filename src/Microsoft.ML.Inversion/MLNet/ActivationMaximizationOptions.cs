@@ -36,6 +36,14 @@ public sealed class ActivationMaximizationOptions : RowStepOptions
     public string ChannelColumnName = Defaults.ChannelColumnName;
 
     /// <summary>
+    /// A column with each row's unit position (same types as <see cref="ChannelColumnName"/>); null: each row
+    /// maximises its channel's mean. When set, only the activation at that position counts: a token's index for a
+    /// transformer block's [N, tokens, dim], y·W + x for a map [N, C, H, W] at <see cref="RowStepOptions.ImageHeight"/>
+    /// × <see cref="RowStepOptions.ImageWidth"/>.
+    /// </summary>
+    public string? PositionColumnName;
+
+    /// <summary>
     /// A text column naming each row's layer (a name or alias); null: every row uses
     /// <see cref="RowStepOptions.Layer"/>. Rows of one batch with different layers are optimised in one group per layer.
     /// </summary>
@@ -48,7 +56,7 @@ public sealed class ActivationMaximizationOptions : RowStepOptions
     public string? ActivationColumnName;
 
     internal override IReadOnlyList<string> InputColumns =>
-        LayerColumnName is { } layer ? [ChannelColumnName, layer] : [ChannelColumnName];
+        [ChannelColumnName, .. LayerColumnName is { } layer ? [layer] : Array.Empty<string>(), .. PositionColumnName is { } position ? [position] : Array.Empty<string>()];
 
     internal override string? ScoreColumnName => ActivationColumnName;
 

@@ -8,7 +8,8 @@ namespace Microsoft.ML.Inversion.MLNet;
 
 /// <summary>
 /// The fitted activation-maximisation step: for each row it generates the image that maximises the mean
-/// activation of the row's channel (of the row's layer, or of <see cref="RowStepOptions.Layer"/>) and adds it as an
+/// activation of the row's channel, or with <see cref="ActivationMaximizationOptions.PositionColumnName"/> that
+/// channel's activation at the row's position (of the row's layer, or of <see cref="RowStepOptions.Layer"/>), and adds it as an
 /// <c>MLImage</c> column, with optional activation and iteration columns.
 /// </summary>
 public sealed class ActivationMaximizationTransformer : RowStepTransformer<ActivationMaximizationOptions>
@@ -36,10 +37,14 @@ public sealed class ActivationMaximizationTransformer : RowStepTransformer<Activ
 
     internal const string ChannelTypes = "an integer, Single or Double scalar (the channel index)";
 
+    internal const string PositionTypes = "an integer, Single or Double scalar (the unit's position)";
+
     private protected override void CheckInputSchema(DataViewSchema inputSchema)
     {
         if (!IsChannelType(inputSchema[Options.ChannelColumnName].Type))
             throw SchemaErrors.Mismatch(Options.ChannelColumnName, ChannelTypes, $"{inputSchema[Options.ChannelColumnName].Type}");
+        if (Options.PositionColumnName is { } position && !IsChannelType(inputSchema[position].Type))
+            throw SchemaErrors.Mismatch(position, PositionTypes, $"{inputSchema[position].Type}");
         if (Options.LayerColumnName is { } layer && inputSchema[layer].Type is not TextDataViewType)
             throw SchemaErrors.Mismatch(layer, "text (a layer name)", $"{inputSchema[layer].Type}");
     }
@@ -47,6 +52,7 @@ public sealed class ActivationMaximizationTransformer : RowStepTransformer<Activ
     private protected override Func<object?> CreateReader(DataViewRow row)
     {
         Func<double> channel = ChannelReader(row, row.Schema[Options.ChannelColumnName]);
+        Func<double>? position = Options.PositionColumnName is { } positionColumn ? ChannelReader(row, row.Schema[positionColumn]) : null;
         ValueGetter<ReadOnlyMemory<char>>? layer = Options.LayerColumnName is { } name ? row.GetGetter<ReadOnlyMemory<char>>(row.Schema[name]) : null;
         return () =>
         {
@@ -57,7 +63,7 @@ public sealed class ActivationMaximizationTransformer : RowStepTransformer<Activ
                 layer(ref text);
                 layerName = text.ToString().Trim();
             }
-            return new ChannelRequest(layerName, channel());
+            return new ChannelRequest(layerName, channel(), position?.Invoke());
         };
     }
 
@@ -76,6 +82,8 @@ public sealed class ActivationMaximizationTransformer : RowStepTransformer<Activ
                 double c = request.Channel;
                 if (double.IsNaN(c) || c != Math.Floor(c) || c < 0 || c >= channels)
                     problem = $"the channel in column '{Options.ChannelColumnName}' is {c}; layer '{request.Layer}' has channels 0–{channels - 1}";
+                else if (request.Position is { } p && PositionCount(request.Layer) is var places && (double.IsNaN(p) || p != Math.Floor(p) || p < 0 || p >= places))
+                    problem = $"the position in column '{Options.PositionColumnName}' is {p}; layer '{request.Layer}' has positions 0–{places - 1} at {ImageWidth}×{ImageHeight}";
             }
             catch (UnknownLayerException e)
             {
@@ -96,8 +104,10 @@ public sealed class ActivationMaximizationTransformer : RowStepTransformer<Activ
             string layer = RequestOf(groupRows[0]).Layer;
             long[] channels = groupRows.Select(r => (long)RequestOf(r).Channel).ToArray();
             using var scope = NewDisposeScope();
-            using VisualizationResult result = new ActivationMaximizer(Backbone, layer, EngineOptions(groupRows[0].Row, Options.ActivationWeight))
-                .Maximize(channels, ImageHeight, ImageWidth, SeedsOf(groupRows), Options.CancellationToken);
+            var maximizer = new ActivationMaximizer(Backbone, layer, EngineOptions(groupRows[0].Row, Options.ActivationWeight));
+            using VisualizationResult result = Options.PositionColumnName is null
+                ? maximizer.Maximize(channels, ImageHeight, ImageWidth, SeedsOf(groupRows), Options.CancellationToken)
+                : maximizer.MaximizeUnits(channels, groupRows.Select(r => (long)RequestOf(r).Position!.Value).ToArray(), ImageHeight, ImageWidth, SeedsOf(groupRows), Options.CancellationToken);
             RowResult[] computed = ToRowResults(result, groupRows, "maximised channels of", layer);
             for (int k = 0; k < members.Length; k++)
                 results[members[k]] = computed[k];
@@ -108,6 +118,12 @@ public sealed class ActivationMaximizationTransformer : RowStepTransformer<Activ
     private static ChannelRequest RequestOf(PreparedRow row) => (ChannelRequest)row.Request!;
 
     private long ChannelCount(string layer) => Engine.LayerGeometry.Of(Backbone, layer, ImageHeight, ImageWidth).ChannelCount;
+
+    private long PositionCount(string layer)
+    {
+        var geometry = Engine.LayerGeometry.Of(Backbone, layer, ImageHeight, ImageWidth);
+        return geometry.OutputShape.Aggregate(1L, (a, b) => a * b) / Math.Max(1, geometry.ChannelCount);
+    }
 
     private static Func<double> ChannelReader(DataViewRow row, DataViewSchema.Column column)
     {
@@ -134,5 +150,5 @@ public sealed class ActivationMaximizationTransformer : RowStepTransformer<Activ
         return Read<double>(v => v);
     }
 
-    private sealed record ChannelRequest(string Layer, double Channel);
+    private sealed record ChannelRequest(string Layer, double Channel, double? Position);
 }

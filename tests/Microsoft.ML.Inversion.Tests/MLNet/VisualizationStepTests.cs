@@ -104,6 +104,60 @@ public sealed class VisualizationStepTests
     }
 
     [TestMethod]
+    public void MaximizationStepWithAPositionColumnDrivesThatUnitAboveTheRestOfItsMap()
+    {
+        var context = new MLContext();
+        // stage2 at 64×64 is an 8×8 map: position 27 is row 3, column 3; 9 is row 1, column 1.
+        IDataView requests = context.Data.LoadFromEnumerable(new[]
+        {
+            new UnitRow { Channel = 3, Position = 27, Name = "a" },
+            new UnitRow { Channel = 42, Position = 9, Name = "b" },
+            new UnitRow { Channel = 42, Position = 64, Name = "outside" },
+        });
+        var options = new ActivationMaximizationOptions
+        {
+            Layer = "stage2",
+            PositionColumnName = "Position",
+            ImageWidth = 64,
+            ImageHeight = 64,
+            Iterations = 40,
+            ActivationColumnName = "Activation",
+            BadRows = BadRowPolicy.Skip,
+        };
+        using var transformer = context.Transforms.MaximizeActivations(options).Fit(requests);
+        var rows = context.Data.CreateEnumerable<VisualizationRow>(transformer.Transform(requests), reuseRowObject: false, ignoreMissingColumns: true).ToArray();
+        CollectionAssert.AreEqual(new[] { "a", "b", "outside" }, rows.Select(r => r.Name).ToArray(), "no row is lost");
+        Assert.IsNull(rows[2].Visualization, "position 64 is outside the 8×8 map and is skipped");
+        int[] channels = [3, 42], positions = [27, 9];
+        using var scope = NewDisposeScope();
+        for (int i = 0; i < 2; i++)
+        {
+            using var noGrad = no_grad();
+            Tensor map = BuiltInNetwork.ResNet18.Featurize(ImageTensors.FromMLImage(rows[i].Visualization!), "stage2")[0, channels[i]].flatten();
+            double unit = map[positions[i]].item<float>();
+            long strongest = map.argmax().item<long>();
+            Console.WriteLine($"channel {channels[i]} at {positions[i]}: {unit:F3} (column {rows[i].Activation:F3}); map mean {map.mean().item<float>():F3}, strongest at {strongest}");
+            Assert.AreEqual(positions[i], strongest, $"row {i}: the chosen unit is the strongest of its channel's map");
+            Assert.AreEqual(rows[i].Activation, unit, 0.1 * Math.Abs(unit) + 1e-3, "the activation column is that unit's value");
+        }
+
+        var wrongType = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() =>
+            context.Transforms.MaximizeActivations(new ActivationMaximizationOptions { PositionColumnName = "Name" }).Fit(requests));
+        StringAssert.Contains(wrongType.Message, "Schema mismatch for input column 'Name': expected an integer, Single or Double scalar (the unit's position)");
+        options.BadRows = BadRowPolicy.Throw;
+        using var strict = context.Transforms.MaximizeActivations(options).Fit(requests);
+        var output = strict.Transform(requests);
+        using var cursor = output.GetRowCursor(output.Schema);
+        var image = cursor.GetGetter<MLImage>(output.Schema["Visualization"]);
+        MLImage value = null!;
+        for (int i = 0; i < 3; i++)
+            Assert.IsTrue(cursor.MoveNext());
+        var outside = Assert.ThrowsExactly<InvalidOperationException>(() => image(ref value));
+        StringAssert.Contains(outside.Message, "column 'Position' is 64");
+        StringAssert.Contains(outside.Message, "0–63");
+    }
+
+    [TestMethod]
     public void MaximizationRowsWithUnknownLayersOrChannelsNameTheRowOrAreSkipped()
     {
         var context = new MLContext();
@@ -185,6 +239,15 @@ public sealed class VisualizationStepTests
         public string Layer { get; set; } = "";
 
         public int Channel { get; set; }
+
+        public string Name { get; set; } = "";
+    }
+
+    public sealed class UnitRow
+    {
+        public int Channel { get; set; }
+
+        public int Position { get; set; }
 
         public string Name { get; set; } = "";
     }
