@@ -28,6 +28,9 @@ public sealed record LayerGeometry(int Stride, IReadOnlyList<long> OutputShape, 
     /// <summary>The layer's channels: the first dimension of an image-shaped layer [C, h, w], the last of a token layer [T, D].</summary>
     public long ChannelCount => IsTokens ? OutputShape[^1] : OutputShape.Count > 0 ? OutputShape[0] : 1;
 
+    /// <summary>The positions per channel (tokens of [T, D], h·w of [C, h, w]): what a unit's position indexes.</summary>
+    public long PositionCount => OutputShape.Aggregate(1L, (p, d) => p * d) / Math.Max(1, ChannelCount);
+
     /// <summary>The dimension of the batched output [N, ...] that holds the channels.</summary>
     public int ChannelDimension => IsTokens ? 2 : 1;
 

@@ -119,11 +119,7 @@ public sealed class ActivationMaximizationTransformer : RowStepTransformer<Activ
 
     private long ChannelCount(string layer) => Engine.LayerGeometry.Of(Backbone, layer, ImageHeight, ImageWidth).ChannelCount;
 
-    private long PositionCount(string layer)
-    {
-        var geometry = Engine.LayerGeometry.Of(Backbone, layer, ImageHeight, ImageWidth);
-        return geometry.OutputShape.Aggregate(1L, (a, b) => a * b) / Math.Max(1, geometry.ChannelCount);
-    }
+    private long PositionCount(string layer) => Engine.LayerGeometry.Of(Backbone, layer, ImageHeight, ImageWidth).PositionCount;
 
     private static Func<double> ChannelReader(DataViewRow row, DataViewSchema.Column column)
     {

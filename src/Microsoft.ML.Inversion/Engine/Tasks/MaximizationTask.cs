@@ -57,7 +57,7 @@ public sealed class MaximizationTask(IReadOnlyList<long> channels, IReadOnlyList
             return;
         if (positions.Count != Count)
             throw new ArgumentException($"Expected one position per channel ({Count}); got {positions.Count}.", nameof(positions));
-        long places = context.Geometry.OutputShape.Aggregate(1L, (a, b) => a * b) / Math.Max(1, available);
+        long places = context.Geometry.PositionCount;
         foreach (long position in positions)
             if (position < 0 || position >= places)
                 throw new ArgumentOutOfRangeException(nameof(positions),
