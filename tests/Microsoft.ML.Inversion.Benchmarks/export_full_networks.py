@@ -8,14 +8,15 @@ mid-graph value (the block at about the middle of the feature extractor) and, fo
 write, the exporter's error instead of a file. Written for Debian bookworm's packages (apt-get install
 python3-torch python3-torchvision python3-onnx: torch 1.13.1, torchvision 0.14.1, onnx 1.12):
 
-    /usr/bin/python3 tests/Microsoft.ML.Inversion.Benchmarks/export_full_networks.py [--out DIR] [--skip-existing] [--all] [name ...]
+    /usr/bin/python3 tests/Microsoft.ML.Inversion.Benchmarks/export_full_networks.py [--out DIR] [--skip-existing] [name ...]
 
     name ...         export only these (names as torchvision.models.list_models() spells them)
     --out DIR        where the .onnx files and networks.json go (default out/networks-full)
     --skip-existing  leave networks whose file and manifest entry are already there
-    --all            include the networks skipped by default: vit_h_14 and regnet_y_128gf, whose 632 and 644
-                     million parameters (2.5 GB of float32) are beyond the 2 GiB a single ONNX protobuf file can
-                     hold, so the exporter writes their weights as external data, which the importer refuses.
+
+vit_h_14 and regnet_y_128gf have 632 and 644 million parameters (2.5 GB of float32), beyond the 2 GiB a single ONNX
+protobuf file can hold, so the exporter writes their weights as external data beside the model (the manifest notes
+it), which the importer reads from the model's folder.
 
 Architectures come from torchvision.models.list_models(), so the list is TorchVision 0.14's own (80 networks).
 Each is built with weights=None (nothing is downloaded) and random weights from a fixed seed per network, at
@@ -49,10 +50,6 @@ from torchvision.models import convnext, densenet, maxvit, regnet, vision_transf
 REPOSITORY = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DEFAULT_OUT = os.path.join(REPOSITORY, "out", "networks-full")
 OPSETS = (14, 13)
-SKIPPED_BY_DEFAULT = {
-    "vit_h_14": "632 million parameters: above ONNX's 2 GiB single-file limit (export with --all)",
-    "regnet_y_128gf": "644 million parameters: above ONNX's 2 GiB single-file limit (export with --all)",
-}
 INPUT_SIZE = {"inception_v3": 299}
 # Arguments the builders need besides weights=None: no auxiliary classifiers (eval mode never runs them anyway).
 BUILDER_ARGUMENTS = {"googlenet": {"aux_logits": False, "init_weights": True},
@@ -222,10 +219,9 @@ def export(name, out):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("names", nargs="*", help="networks to export (default: all but the very large ones)")
+    parser.add_argument("names", nargs="*", help="networks to export (default: all)")
     parser.add_argument("--out", default=DEFAULT_OUT, help="output folder (default out/networks-full)")
     parser.add_argument("--skip-existing", action="store_true", help="leave networks already exported")
-    parser.add_argument("--all", action="store_true", help="include " + ", ".join(SKIPPED_BY_DEFAULT))
     args = parser.parse_args()
     known = architectures()
     unknown = [n for n in args.names if n not in known]
@@ -249,10 +245,6 @@ def main():
         os.replace(manifest_path + ".partial", manifest_path)
 
     for name in names:
-        if name in SKIPPED_BY_DEFAULT and not args.all and not args.names:
-            manifest[name] = {"skipped": SKIPPED_BY_DEFAULT[name]}
-            print(f"{name}: skipped ({SKIPPED_BY_DEFAULT[name]})", flush=True)
-            continue
         existing = manifest.get(name, {})
         if args.skip_existing and "file" in existing and os.path.exists(os.path.join(args.out, existing["file"])):
             print(f"{name}: already exported", flush=True)

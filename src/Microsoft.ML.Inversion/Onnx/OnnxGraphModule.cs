@@ -176,8 +176,11 @@ public sealed class OnnxGraphModule : nn.Module<Tensor, Tensor>
 
     /// <summary>Reads and imports an ONNX file.</summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="OnnxImportException">The file is not ONNX, is truncated or malformed, does not run on its own
-    /// declared input shape, or uses something the importer cannot run (see docs/design.md for the full list).</exception>
+    /// <remarks>Weights the file keeps as external data (models above 2 GiB) are read from the files it names in its
+    /// own folder.</remarks>
+    /// <exception cref="OnnxImportException">The file is not ONNX, is truncated or malformed, names external data that
+    /// is missing or outside its folder, does not run on its own declared input shape, or uses something the importer
+    /// cannot run (see docs/design.md for the full list).</exception>
     public static OnnxGraphModule Load(string path, OnnxImportOptions? options = null)
     {
         if (!File.Exists(path))
@@ -193,6 +196,7 @@ public sealed class OnnxGraphModule : nn.Module<Tensor, Tensor>
         }
         if (model.IrVersion <= 0 || model.Graph is null || model.Graph.Node.Count == 0)
             throw new OnnxImportException($"'{path}' is not an ONNX model: it has no IR version or no graph nodes.");
+        OnnxExternalData.Inline(model, path);
         return new OnnxGraphModule(path, model, options ?? new OnnxImportOptions());
     }
 

@@ -55,7 +55,7 @@ internal static class OnnxTensorConverter
     private static long[] CheckedShape(TensorProto proto)
     {
         if (proto.DataLocation == TensorProto.Types.DataLocation.External || proto.ExternalData.Count > 0)
-            throw Error(proto, "stores its data outside the model file (data_location = EXTERNAL). External data is not supported and is never read; save the model with its weights embedded.");
+            throw Error(proto, "stores its data outside the model file (data_location = EXTERNAL), which was not read here; load the model with OnnxGraphModule.Load or OnnxBackbone.Load, which read it from the model's folder.");
         int elementSize = ElementSize(proto);
         long[] shape = proto.Dims.ToArray();
         if (shape.Any(d => d < 0))

@@ -47,17 +47,6 @@ public sealed class OnnxInitializerValidationTests
     }
 
     [TestMethod]
-    public void ExternalDataIsRefusedEvenWhenTheDataFileIsThere()
-    {
-        string folder = TestEnvironment.NewTempFolder();
-        // A complete, correct data file beside the model: the importer must still refuse, not read it.
-        File.WriteAllBytes(Path.Combine(folder, "weights.bin"), new byte[108 * sizeof(float)]);
-        var tensor = new TensorProto { Name = "weights", DataType = 1, Dims = { 4, 3, 3, 3 }, DataLocation = TensorProto.Types.DataLocation.External };
-        tensor.ExternalData.Add(new StringStringEntryProto { Key = "location", Value = "weights.bin" });
-        OnnxImportAssert.RefusedAtLoad(SaveWith(tensor, folder), "tensor 'weights'", "External data is not supported");
-    }
-
-    [TestMethod]
     public void AMalformedConstantNodeNamesTheNodeAndTheTensor()
     {
         var g = new OnnxGraphBuilder("x", [1, 3, -1, -1]);

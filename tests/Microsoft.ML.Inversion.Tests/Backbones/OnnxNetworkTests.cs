@@ -14,7 +14,7 @@ public sealed class OnnxNetworkTests
 {
     private const double Tolerance = 1e-4;
 
-    private sealed record Network(string File, long Opset, long[] Input, string Output, string Mid, string[] Operators);
+    private sealed record Network(string File, long Opset, long[] Input, string Output, string Mid, string[] Operators, string? ExternalData = null);
 
     private static readonly Lazy<Dictionary<string, Network>> Manifest = new(() =>
     {
@@ -40,6 +40,7 @@ public sealed class OnnxNetworkTests
     [DataRow("mobilenet_v3_large")]
     [DataRow("vit_b_16")]
     [DataRow("vit_b_16_opset17")]
+    [DataRow("vit_b_16_external")]
     [DataRow("efficientnet_b0")]
     [DataRow("efficientnet_v2_s")]
     [DataRow("regnet_y")]
@@ -95,7 +96,24 @@ public sealed class OnnxNetworkTests
             var file = new FileInfo(Path.Combine(Folder, network.File));
             Assert.IsTrue(file.Exists, $"{name}: {file.FullName} is missing");
             Assert.IsLessThanOrEqualTo(2L * 1024 * 1024, file.Length, $"{name}: committed fixtures stay under 2 MiB");
+            if (network.ExternalData is not null)
+                Assert.IsTrue(File.Exists(Path.Combine(Folder, network.ExternalData)), $"{name}: its data file {network.ExternalData} is missing");
         }
+    }
+
+    [TestMethod]
+    public void ANetworkWithExternalWeightsIsTheSameNetworkAsWithItsWeightsInline()
+    {
+        // Exported from the same seed; only where the weights are stored differs.
+        using var scope = NewDisposeScope();
+        Network external = Get("vit_b_16_external");
+        Assert.IsNotNull(external.ExternalData);
+        Assert.IsLessThan(new FileInfo(Path.Combine(Folder, Get("vit_b_16").File)).Length / 2, new FileInfo(Path.Combine(Folder, external.File)).Length, "most weights are in the data file");
+        using var inline = OnnxGraphModule.Load(Path.Combine(Folder, Get("vit_b_16").File));
+        using var outside = OnnxGraphModule.Load(Path.Combine(Folder, external.File));
+        Tensor input = randn([2, .. external.Input[1..]], generator: new Generator(5));
+        using (no_grad())
+            Assert.AreEqual(0.0, (inline.forward(input) - outside.forward(input)).abs().max().item<float>(), "identical outputs");
     }
 
     [TestMethod]

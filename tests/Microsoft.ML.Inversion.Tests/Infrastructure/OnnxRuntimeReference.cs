@@ -27,7 +27,10 @@ internal static class OnnxRuntimeReference
         var initializers = model.Graph.Initializer.Select(i => i.Name).ToHashSet();
         string inputName = model.Graph.Input.First(i => !initializers.Contains(i.Name)).Name;
 
-        using var session = new InferenceSession(model.ToByteArray());
+        // The copy is run from memory; weights kept as external data are still read from the model's own folder.
+        using var options = new SessionOptions();
+        options.AddSessionConfigEntry("session.model_external_initializers_file_folder_path", Path.GetDirectoryName(Path.GetFullPath(modelPath))!);
+        using var session = new InferenceSession(model.ToByteArray(), options);
         using var cpu = input.cpu().contiguous().to_type(ScalarType.Float32);
         var dense = new DenseTensor<float>(cpu.data<float>().ToArray(), input.shape.Select(d => (int)d).ToArray());
         using var results = session.Run([NamedOnnxValue.CreateFromTensor(inputName, dense)], valueNames);

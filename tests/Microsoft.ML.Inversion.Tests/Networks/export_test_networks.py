@@ -16,6 +16,7 @@ OnnxNetworkTests (docs/backbones.md, "Adding a network family").
 
 import json
 import os
+import re
 import sys
 from collections import OrderedDict
 from functools import partial
@@ -135,6 +136,9 @@ def decoder_opset9_reduced():
     return UpsamplingDecoder(align_corners=False), 32, "/up1/"
 
 
+# Written with their weights in a data file beside the model (data_location = EXTERNAL).
+EXTERNAL_DATA = {"vit_b_16_external"}
+
 # name: (builder, opset)
 NETWORKS = OrderedDict([
     ("convnext_t", (convnext_tiny_reduced, 13)),
@@ -146,6 +150,7 @@ NETWORKS = OrderedDict([
     ("mobilenet_v3_large", (mobilenet_v3_large_reduced, 13)),
     ("vit_b_16", (vit_b_16_reduced, 14)),
     ("vit_b_16_opset17", (vit_b_16_reduced, 17)),
+    ("vit_b_16_external", (vit_b_16_reduced, 14)),
     ("efficientnet_b0", (efficientnet_b0_reduced, 13)),
     ("efficientnet_v2_s", (efficientnet_v2_s_reduced, 14)),
     ("regnet_y", (regnet_y_reduced, 13)),
@@ -171,7 +176,7 @@ def mid_value(model_proto, prefix):
 
 
 def export(name, builder, opset):
-    torch.manual_seed(sum(map(ord, name.replace("_opset17", "").replace("_opset11", "").replace("_opset9", ""))))
+    torch.manual_seed(sum(map(ord, re.sub("_(opset17|opset11|opset9|external)$", "", name))))
     net, size, mid_scope = builder()
     net.eval()
     # Random weights with visible BatchNorm statistics, so the folded affine maps are not identities; layers that
@@ -193,6 +198,15 @@ def export(name, builder, opset):
                       dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}}, do_constant_folding=True)
     model = onnx.load(path)
     onnx.checker.check_model(model)
+    extra = {}
+    if name in EXTERNAL_DATA:
+        # Weights in a data file beside the model, as the exporter writes models above 2 GiB (the small ones
+        # stay inline: onnx.save's threshold).
+        data = f"{name}.onnx.data"
+        onnx.save_model(model, path, save_as_external_data=True, all_tensors_to_one_file=True, location=data,
+                        size_threshold=1024)
+        onnx.checker.check_model(path)
+        extra = {"externalData": data, "externalBytes": os.path.getsize(os.path.join(HERE, data))}
     mid = mid_value(model, mid_scope)
     ops = sorted({n.op_type for n in model.graph.node})
     bytes_ = os.path.getsize(path)
@@ -200,7 +214,7 @@ def export(name, builder, opset):
         raise SystemExit(f"{name}.onnx is {bytes_} bytes, above the {MAX_BYTES}-byte limit for committed fixtures")
     print(f"{name}: opset {opset}, {bytes_ / 1024:.0f} KiB, {len(model.graph.node)} nodes, mid '{mid}', ops {' '.join(ops)}")
     return {"file": f"{name}.onnx", "opset": opset, "input": [1, 3, size, size], "output": "output",
-            "mid": mid, "midScope": mid_scope, "operators": ops, "bytes": bytes_}
+            "mid": mid, "midScope": mid_scope, "operators": ops, "bytes": os.path.getsize(path), **extra}
 
 
 def main(names):
