@@ -103,6 +103,8 @@ internal static class NetworkBenchmark
         var notes = new List<string>();
         if (network.OpsetFallback is not null)
             notes.Add($"opset 14 failed: {network.OpsetFallback}");
+        if (network.Note is not null)
+            notes.Add(network.Note);
         string path = Path.Combine(options.Folder, network.File);
         using var scope = NewDisposeScope();
         OnnxGraphModule module;

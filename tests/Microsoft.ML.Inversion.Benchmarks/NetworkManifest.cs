@@ -12,10 +12,11 @@ namespace Microsoft.ML.Inversion.Benchmarks;
 /// <param name="MidModule">The TorchVision module <paramref name="Mid"/> is the output of (e.g. "layer3.0").</param>
 /// <param name="OpsetFallback">Why opset 14 failed, where the network was exported at 13.</param>
 /// <param name="ExportError">The exporter's error, where it could write the network at no opset.</param>
-/// <param name="Skipped">Why the exporter left the network out (too large for one file without --all).</param>
+/// <param name="Skipped">Why the exporter left the network out (manifests written before the importer read external data).</param>
+/// <param name="Note">What the exporter noted about the file (e.g. weights written as external data).</param>
 internal sealed record ExportedNetwork(
     string Name, string? File, long Opset, long[] Input, string Output, string? Mid, string? MidModule,
-    string? OpsetFallback, string? ExportError, string? Skipped);
+    string? OpsetFallback, string? ExportError, string? Skipped, string? Note);
 
 /// <summary>Reads networks.json, the manifest of a folder of full-size networks.</summary>
 internal static class NetworkManifest
@@ -71,6 +72,6 @@ internal static class NetworkManifest
         if (file is not null && (input.Length != 4 || Text("mid") is null))
             throw new FormatException($"an exported network needs a 4-dimensional input and a mid value; found input [{string.Join(", ", input)}]");
         return new ExportedNetwork(name, file, opset, input, Text("output") ?? "output", Text("mid"), Text("midModule"),
-            Text("opsetFallback"), Text("error"), Text("skipped"));
+            Text("opsetFallback"), Text("error"), Text("skipped"), Text("note"));
     }
 }
