@@ -37,25 +37,27 @@ internal static class BenchCommand
         Console.WriteLine($"# {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, {Environment.OSVersion}; command: {commandLine}");
         foreach (string layer in layers)
             MeasureLayer(output, manifestRows, layer, iterations, size, batch);
-        var speedUps = new Dictionary<int, List<double>>();
+        var speedUps = new Dictionary<(int Count, string Measure), List<double>>();
         for (int round = 1; round <= repeat; round++)
         {
-            var rates = new Dictionary<int, double>();
+            var rates = new Dictionary<int, SiloRates>();
             foreach (int count in silos)
                 rates[count] = await MeasureSilosAsync(output, manifestRows, count, shardSize, ["--layer", silosLayer, "--iterations", $"{iterations}", "--image-size", size, "--batch-size", batch]);
-            if (!rates.TryGetValue(1, out double one))
+            if (!rates.TryGetValue(1, out SiloRates? one))
                 continue;
             foreach (var (count, rate) in rates.Where(r => r.Key != 1))
             {
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"round {round}: speed-up of {count} silos over 1: {rate / one:F2}×"));
-                (speedUps.TryGetValue(count, out var list) ? list : speedUps[count] = []).Add(rate / one);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"round {round}: speed-up of {count} silos over 1: {rate.WholeJob / one.WholeJob:F2}× over the whole job, {rate.SteadyState / one.SteadyState:F2}× in the steady state"));
+                Add(speedUps, (count, "over the whole job"), rate.WholeJob / one.WholeJob);
+                Add(speedUps, (count, "in the steady state"), rate.SteadyState / one.SteadyState);
             }
         }
-        foreach (var (count, list) in speedUps.Where(_ => repeat > 1))
+        foreach (var ((count, measure), list) in speedUps.Where(_ => repeat > 1))
         {
             var sorted = list.Order().ToList();
             double median = sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"median speed-up of {count} silos over 1 in {repeat} rounds: {median:F2}× (rounds: {string.Join(", ", list.Select(x => x.ToString("F2", CultureInfo.InvariantCulture)))})"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"median speed-up of {count} silos over 1 {measure} in {repeat} rounds: {median:F2}× (rounds: {string.Join(", ", list.Select(x => x.ToString("F2", CultureInfo.InvariantCulture)))})"));
         }
         return 0;
     }
@@ -78,7 +80,31 @@ internal static class BenchCommand
             $"layer {layer} at {size}×{size}, 1 thread: {perStep * 1000:F1} ms/step/row, {fixedCost:F2} s fixed per row; {1 / shortRun:F3} rows/s at {iterations} steps; projected {projected:F4} rows/s per core at 350 steps ({1 / projected:F1} s per row)"));
     }
 
-    private static async Task<double> MeasureSilosAsync(string output, List<string> rows, int count, int shardSize, string[] stepFlags)
+    private static void Add(Dictionary<(int, string), List<double>> lists, (int, string) key, double value) =>
+        (lists.TryGetValue(key, out var list) ? list : lists[key] = []).Add(value);
+
+    /// <summary>
+    /// A job's rows/s: over the whole job (from its submission to its last row), and in the steady state: the sum
+    /// over silos of the rows each finished after its first shard (which loads the step, compiles the code it runs
+    /// and makes libtorch's first allocations, once per silo and job) over the time from that first shard's end to
+    /// its last.
+    /// </summary>
+    private sealed record SiloRates(double WholeJob, double SteadyState);
+
+    private static double SteadyState(IReadOnlyList<ShardState> shards)
+    {
+        double rate = 0;
+        foreach (var silo in shards.Where(s => s.Status == ShardStatus.Done && s.Silo is not null && s.CompletedAt is not null).GroupBy(s => s.Silo))
+        {
+            var ordered = silo.OrderBy(s => s.CompletedAt).ToList();
+            double seconds = (ordered[^1].CompletedAt!.Value - ordered[0].CompletedAt!.Value).TotalSeconds;
+            if (ordered.Count > 1 && seconds > 0)
+                rate += ordered.Skip(1).Sum(s => s.RowCount) / seconds;
+        }
+        return rate;
+    }
+
+    private static async Task<SiloRates> MeasureSilosAsync(string output, List<string> rows, int count, int shardSize, string[] stepFlags)
     {
         var spec = Job(Path.Combine(output, $"silos-{count}"), rows, shardSize, stepFlags);
         var endpoint = new ClusterEndpoint(null, $"bench-{count}", BasePort, BaseGateway);
@@ -106,9 +132,10 @@ internal static class BenchCommand
         while ((status = await job.GetStatus()).Phase == JobPhase.Running)
             await Task.Delay(500);
         double seconds = (status.FinishedAt!.Value - status.StartedAt!.Value).TotalSeconds;
+        double steady = SteadyState(status.Shards);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{count} silo(s), 1 worker and 1 torch thread each: {status.RowsDone} rows in {seconds:F1} s = {status.RowsPerSecond:F3} rows/s ({string.Join(", ", status.Silos.Select(s => $"{s.Silo}: {s.RowsDone} rows"))})"));
-        return status.RowsPerSecond;
+            $"{count} silo(s), 1 worker and 1 torch thread each: {status.RowsDone} rows in {seconds:F1} s = {status.RowsPerSecond:F3} rows/s, steady state {steady:F3} rows/s ({string.Join(", ", status.Silos.Select(s => $"{s.Silo}: {s.RowsDone} rows"))})"));
+        return new SiloRates(status.RowsPerSecond, steady);
     }
 
     private static async Task<ClusterConnection> ConnectWithRetryAsync(ClusterEndpoint endpoint)
