@@ -133,6 +133,7 @@ internal static class NetworkBenchmark
             using (runner)
             {
                 double? error = runner is null ? null : Attempt<double?>(network, "comparison with ONNX Runtime", notes, () => OutputError(module, runner, network, network.Input, CorrectnessSeed));
+                var exact = runner is null ? null : Attempt<(double Ours, double OnnxRuntime)?>(network, "float64 reference", notes, () => AgainstFloat64(module, runner, network, path));
                 bool? gradientOk = Attempt<bool?>(network, "gradient", notes, () => GradientReachesInput(module, network, notes));
                 var speeds = new List<SpeedResult>();
                 if (timed && runner is not null && error is not null)
@@ -145,7 +146,7 @@ internal static class NetworkBenchmark
                             Console.WriteLine($"  batch {batch}: ours {speed.OursMilliseconds:F1} ms, ONNX Runtime {speed.OnnxRuntimeMilliseconds:F1} ms, ratio {speed.Ratio:F2}; layout per operator {speed.OursLayoutPerOperatorMilliseconds:F1} ms, ratio {speed.LayoutPerOperatorRatio:F2}");
                         }
                     }
-                return (new NetworkResult(network.Name, network.Opset, null, error, gradientOk, notes), speeds);
+                return (new NetworkResult(network.Name, network.Opset, null, error, gradientOk, notes, exact?.Ours, exact?.OnnxRuntime), speeds);
             }
         }
     }
@@ -172,6 +173,25 @@ internal static class NetworkBenchmark
         float[] reference = runner.Run(data, shape, network.Output);
         float[] ours = OurOutput(module, network, data, shape);
         return RelativeL2(ours, reference, network.Name);
+    }
+
+    /// <summary>
+    /// How far our float32 output and ONNX Runtime's each are from the same graph run in float64 (our importer with
+    /// float64 weights and arithmetic) on the correctness input: what float32 rounding alone costs on this network,
+    /// to read the agreement between the two float32 runs against.
+    /// </summary>
+    private static (double Ours, double OnnxRuntime) AgainstFloat64(OnnxGraphModule module, OnnxRuntimeRunner runner, ExportedNetwork network, string path)
+    {
+        float[] data = RandomInput(network.Input, CorrectnessSeed);
+        float[] ours = OurOutput(module, network, data, network.Input);
+        float[] reference = runner.Run(data, network.Input, network.Output);
+        double[] exact;
+        using (var precise = OnnxGraphModule.Load(path, new OnnxImportOptions { FloatType = ScalarType.Float64 }))
+        using (no_grad())
+        using (var scope = NewDisposeScope())
+            exact = precise.Evaluate(tensor(data, network.Input).to_type(ScalarType.Float64), network.Output).contiguous().data<double>().ToArray();
+        float[] exactAsFloat = exact.Select(v => (float)v).ToArray();
+        return (RelativeL2(ours, exactAsFloat, network.Name), RelativeL2(reference, exactAsFloat, network.Name));
     }
 
     private static float[] OurOutput(OnnxGraphModule module, ExportedNetwork network, float[] data, long[] shape)

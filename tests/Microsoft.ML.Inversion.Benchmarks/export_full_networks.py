@@ -1,9 +1,9 @@
 #!/usr/bin/python3
 """Exports every TorchVision classification architecture at full size, for `./build.sh bench --networks DIR`.
 
-A developer tool, never run by CI. The files are far too big to commit (5 MB to 1.2 GB each, about 17 GB in
-all), so they go into a folder git ignores (default out/networks-full/, covered by .gitignore's /out/) with a
-manifest, networks.json, that the benchmark reads: per network its file, opset, input shape, output value, a
+A developer tool, never run by CI. The files are far too big to commit (5 MB to 1.2 GB each, plus 2.5 GB of
+external data for each of the two largest; about 21 GB in all), so they go into a folder git ignores (default
+out/networks-full/, covered by .gitignore's /out/) with a manifest, networks.json, that the benchmark reads: per network its file, opset, input shape, output value, a
 mid-graph value (the block at about the middle of the feature extractor) and, for a network the exporter cannot
 write, the exporter's error instead of a file. Written for Debian bookworm's packages (apt-get install
 python3-torch python3-torchvision python3-onnx: torch 1.13.1, torchvision 0.14.1, onnx 1.12):
