@@ -28,12 +28,13 @@ internal static class OnnxExternalData
     public static void Inline(ModelProto model, string modelPath)
     {
         string folder = Path.GetDirectoryName(Path.GetFullPath(modelPath))!;
-        var files = new Dictionary<string, FileStream>(StringComparer.Ordinal);
+        // One file open at a time: PyTorch's exporter writes a file per tensor (hundreds), onnx.save one for all.
+        var file = new OpenDataFile();
         try
         {
             foreach (TensorProto tensor in Tensors(model.Graph).Where(IsExternal))
             {
-                byte[] bytes = Read(tensor, modelPath, folder, files);
+                byte[] bytes = Read(tensor, modelPath, folder, file);
                 tensor.ExternalData.Clear();
                 tensor.DataLocation = TensorProto.Types.DataLocation.Default;
                 tensor.RawData = UnsafeByteOperations.UnsafeWrap(bytes);
@@ -41,15 +42,20 @@ internal static class OnnxExternalData
         }
         finally
         {
-            foreach (FileStream stream in files.Values)
-                stream.Dispose();
+            file.Stream?.Dispose();
         }
+    }
+
+    private sealed class OpenDataFile
+    {
+        public string? Path;
+        public FileStream? Stream;
     }
 
     private static bool IsExternal(TensorProto tensor) =>
         tensor.DataLocation == TensorProto.Types.DataLocation.External || tensor.ExternalData.Count > 0;
 
-    private static byte[] Read(TensorProto tensor, string modelPath, string folder, Dictionary<string, FileStream> files)
+    private static byte[] Read(TensorProto tensor, string modelPath, string folder, OpenDataFile file)
     {
         OnnxImportException Error(string what) =>
             new($"ONNX file '{modelPath}': tensor '{tensor.Name}' stores its data outside the file, but {what}");
@@ -61,13 +67,15 @@ internal static class OnnxExternalData
         string inside = folder.EndsWith(Path.DirectorySeparatorChar) ? folder : folder + Path.DirectorySeparatorChar;
         if (Path.IsPathRooted(location) || !path.StartsWith(inside, StringComparison.Ordinal))
             throw Error($"its location '{location}' is outside the model's folder '{folder}'; external data must lie in that folder or below it.");
-        if (!files.TryGetValue(path, out FileStream? stream))
+        if (file.Path != path || file.Stream is null)
         {
             if (!File.Exists(path))
                 throw Error($"its data file '{path}' does not exist; copy it next to the model with the name the model gives ('{location}').");
-            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);
-            files[path] = stream;
+            file.Stream?.Dispose();
+            file.Stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);
+            file.Path = path;
         }
+        FileStream stream = file.Stream;
         long offset = Number(entries, Offset, 0, Error);
         long length = Number(entries, Length, stream.Length - Math.Min(offset, stream.Length), Error);
         if (offset > stream.Length || length > stream.Length - offset)
