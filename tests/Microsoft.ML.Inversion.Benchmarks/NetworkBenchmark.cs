@@ -132,8 +132,9 @@ internal static class NetworkBenchmark
             }
             using (runner)
             {
-                double? error = runner is null ? null : Attempt<double?>(network, "comparison with ONNX Runtime", notes, () => OutputError(module, runner, network, network.Input, CorrectnessSeed));
-                var exact = runner is null ? null : Attempt<(double Ours, double OnnxRuntime)?>(network, "float64 reference", notes, () => AgainstFloat64(module, runner, network, path));
+                CorrectnessOutputs? outputs = runner is null ? null : Attempt(network, "comparison with ONNX Runtime", notes, () => CompareOutputs(module, runner, network));
+                double? error = outputs?.Error;
+                var exact = outputs is null ? null : Attempt<(double Ours, double OnnxRuntime)?>(network, "float64 reference", notes, () => AgainstFloat64(outputs, network, path));
                 bool? gradientOk = Attempt<bool?>(network, "gradient", notes, () => GradientReachesInput(module, network, notes));
                 var speeds = new List<SpeedResult>();
                 if (timed && runner is not null && error is not null)
@@ -166,13 +167,15 @@ internal static class NetworkBenchmark
         }
     }
 
-    /// <summary>Relative L2 error of our final output against ONNX Runtime's on a fixed random input.</summary>
-    private static double OutputError(OnnxGraphModule module, OnnxRuntimeRunner runner, ExportedNetwork network, long[] shape, int seed)
+    /// <summary>The fixed random correctness input, our final output and ONNX Runtime's on it, and their relative L2 error.</summary>
+    private sealed record CorrectnessOutputs(float[] Input, float[] Ours, float[] OnnxRuntime, double Error);
+
+    private static CorrectnessOutputs CompareOutputs(OnnxGraphModule module, OnnxRuntimeRunner runner, ExportedNetwork network)
     {
-        float[] data = RandomInput(shape, seed);
-        float[] reference = runner.Run(data, shape, network.Output);
-        float[] ours = OurOutput(module, network, data, shape);
-        return RelativeL2(ours, reference, network.Name);
+        float[] data = RandomInput(network.Input, CorrectnessSeed);
+        float[] reference = runner.Run(data, network.Input, network.Output);
+        float[] ours = OurOutput(module, network, data, network.Input);
+        return new CorrectnessOutputs(data, ours, reference, RelativeL2(ours, reference, network.Name));
     }
 
     /// <summary>
@@ -180,18 +183,15 @@ internal static class NetworkBenchmark
     /// float64 weights and arithmetic) on the correctness input: what float32 rounding alone costs on this network,
     /// to read the agreement between the two float32 runs against.
     /// </summary>
-    private static (double Ours, double OnnxRuntime) AgainstFloat64(OnnxGraphModule module, OnnxRuntimeRunner runner, ExportedNetwork network, string path)
+    private static (double Ours, double OnnxRuntime) AgainstFloat64(CorrectnessOutputs outputs, ExportedNetwork network, string path)
     {
-        float[] data = RandomInput(network.Input, CorrectnessSeed);
-        float[] ours = OurOutput(module, network, data, network.Input);
-        float[] reference = runner.Run(data, network.Input, network.Output);
         double[] exact;
         using (var precise = OnnxGraphModule.Load(path, new OnnxImportOptions { FloatType = ScalarType.Float64 }))
         using (no_grad())
         using (var scope = NewDisposeScope())
-            exact = precise.Evaluate(tensor(data, network.Input).to_type(ScalarType.Float64), network.Output).contiguous().data<double>().ToArray();
+            exact = precise.Evaluate(tensor(outputs.Input, network.Input).to_type(ScalarType.Float64), network.Output).contiguous().data<double>().ToArray();
         float[] exactAsFloat = exact.Select(v => (float)v).ToArray();
-        return (RelativeL2(ours, exactAsFloat, network.Name), RelativeL2(reference, exactAsFloat, network.Name));
+        return (RelativeL2(outputs.Ours, exactAsFloat, network.Name), RelativeL2(outputs.OnnxRuntime, exactAsFloat, network.Name));
     }
 
     private static float[] OurOutput(OnnxGraphModule module, ExportedNetwork network, float[] data, long[] shape)
