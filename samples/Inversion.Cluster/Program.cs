@@ -1,7 +1,7 @@
 using Inversion.Cluster;
 
 // Batch inversion of a dataset on an Orleans cluster (docs/scale-out.md).
-//   silo    join a cluster and run shards: [--redis HOST:PORT] [--workers N] [--threads N] [--name NAME] [--port P --gateway-port G --address IP]
+//   silo    join a cluster and run shards: [--redis HOST:PORT] [--workers N] [--threads N] [--name NAME] [--port P --gateway-port G --address IP] [--no-warm-up]
 //   submit  start a job: --input DIR|LIST.txt|IMAGE… --out DIR [--step FILE | --layer L --iterations N --preset P --image-size S]
 //           [--shard-size 16] [--job ID] [--redis HOST:PORT] [--wait]; with no --redis, a single-machine cluster in this process
 //   status  --job ID [--watch] [--redis HOST:PORT]

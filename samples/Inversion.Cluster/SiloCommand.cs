@@ -2,13 +2,16 @@ using Microsoft.Extensions.Hosting;
 
 namespace Inversion.Cluster;
 
-/// <summary><c>silo</c>: joins the cluster and runs shards until stopped (Ctrl+C or SIGTERM).</summary>
+/// <summary>
+/// <c>silo</c>: joins the cluster, warms up (unless <c>--no-warm-up</c>: a short inversion on the built-in network, see
+/// <see cref="SiloHost"/>) and runs shards until stopped (Ctrl+C or SIGTERM).
+/// </summary>
 internal static class SiloCommand
 {
     public static async Task<int> RunAsync(Arguments args)
     {
         var endpoint = ClusterEndpoint.From(args);
-        var settings = SiloSettings.From(args);
+        var settings = SiloSettings.From(args) with { WarmUp = !args.Flag("no-warm-up") };
         args.RejectUnknown();
         endpoint.CheckRedis();
         using var host = SiloHost.Build(endpoint, settings);

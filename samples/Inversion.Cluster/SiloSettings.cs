@@ -2,9 +2,12 @@ using System.Net;
 
 namespace Inversion.Cluster;
 
-/// <summary>One silo's options: its name, workers, torch threads, ports and failure-detection speed.</summary>
+/// <summary>One silo's options: its name, workers, torch threads, ports, failure-detection speed and warm-up.</summary>
 internal sealed record SiloSettings(string Name, int Workers, int Threads, IPAddress Address, int SiloPort, int GatewayPort, bool FastFailureDetection)
 {
+    /// <summary>Whether the silo runs a short inversion on the built-in network before its workers take shards.</summary>
+    public bool WarmUp { get; init; }
+
     public static SiloSettings From(Arguments args, int defaultWorkers = 1)
     {
         int workers = args.Int("workers", defaultWorkers, 0);

@@ -21,4 +21,18 @@ public static class InversionSiloBuilderExtensions
         builder.Services.AddHostedService<WorkerPool>();
         return builder;
     }
+
+    /// <summary>
+    /// Adds a warm-up the silo runs before its workers lease shards (see <see cref="IWorkerWarmUp"/>), for example a
+    /// <see cref="StepWarmUp"/> on the network the cluster's jobs use.
+    /// </summary>
+    /// <param name="builder">The silo.</param>
+    /// <param name="warmUp">The warm-up.</param>
+    public static ISiloBuilder AddInversionWarmUp(this ISiloBuilder builder, IWorkerWarmUp warmUp)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(warmUp);
+        builder.Services.AddSingleton(warmUp);
+        return builder;
+    }
 }

@@ -37,7 +37,12 @@ internal sealed class TestCluster : IAsyncDisposable
                     "--fast-failure-detection"));
             }
             foreach (var silo in cluster._silos)
+            {
                 silo.WaitFor("joined", TimeSpan.FromSeconds(90));
+                silo.WaitFor(WorkerPool.ReadyMessage, TimeSpan.FromSeconds(120));
+                Assert.DoesNotContain(") failed after", silo.Output, $"{silo.Name}'s warm-up failed");
+                Assert.Contains($"Warm-up on {silo.Name} (built-in ResNet18", silo.Output, $"{silo.Name} warmed up before its workers started");
+            }
             cluster._client = new HostBuilder().UseOrleansClient(client => client
                 .UseRedisClustering(cluster.Redis.Address)
                 .Configure<ClusterOptions>(o =>
