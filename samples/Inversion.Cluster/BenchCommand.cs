@@ -8,7 +8,8 @@ namespace Inversion.Cluster;
 /// <c>--silos 1,2</c> runs the same job on single-machine clusters of 1, 2, … silo processes (one worker and one
 /// torch thread each) and prints rows/s and the speed-up; <c>--repeat N</c> runs the sequence N times, alternating, so a
 /// drift in the machine's speed falls on every count alike, and prints each round's speed-up and their median; <c>--layers a,b</c> runs shards in this process on one torch
-/// thread at each layer and prints rows/s per core, projected to the preset's 350 steps.
+/// thread at each layer and prints rows/s per core, projected to the preset's 350 steps. <c>--no-warm-up</c> starts the
+/// silos without their warm-up, for comparison.
 /// </summary>
 internal static class BenchCommand
 {
@@ -28,6 +29,7 @@ internal static class BenchCommand
         string size = args.Text("image-size") ?? "224";
         string batch = args.Text("batch-size") ?? "4";
         string silosLayer = args.Text("layer") ?? "conv1";
+        string[] siloFlags = args.Flag("no-warm-up") ? ["--no-warm-up"] : [];
         args.RejectUnknown();
         if (silos.Count == 0 && layers.Count == 0)
             throw new UsageException("bench needs --silos 1,2 and/or --layers conv1,stage3");
@@ -42,7 +44,7 @@ internal static class BenchCommand
         {
             var rates = new Dictionary<int, SiloRates>();
             foreach (int count in silos)
-                rates[count] = await MeasureSilosAsync(output, manifestRows, count, shardSize, ["--layer", silosLayer, "--iterations", $"{iterations}", "--image-size", size, "--batch-size", batch]);
+                rates[count] = await MeasureSilosAsync(output, manifestRows, count, shardSize, siloFlags, ["--layer", silosLayer, "--iterations", $"{iterations}", "--image-size", size, "--batch-size", batch]);
             if (!rates.TryGetValue(1, out SiloRates? one))
                 continue;
             foreach (var (count, rate) in rates.Where(r => r.Key != 1))
@@ -104,15 +106,35 @@ internal static class BenchCommand
         return rate;
     }
 
-    private static async Task<SiloRates> MeasureSilosAsync(string output, List<string> rows, int count, int shardSize, string[] stepFlags)
+    /// <summary>
+    /// Where each silo's time in the job went, against the steady state: how long after the job's first lease its
+    /// first shard began, that shard's time against the median of its others, and how long it sat idle at the end.
+    /// </summary>
+    private static IEnumerable<string> SiloTimeline(JobStatus status)
+    {
+        var start = status.StartedAt!.Value;
+        var end = status.FinishedAt!.Value;
+        foreach (var silo in status.Shards.Where(s => s.Status == ShardStatus.Done && s.Silo is not null && s.CompletedAt is not null).GroupBy(s => s.Silo))
+        {
+            var ordered = silo.OrderBy(s => s.CompletedAt).ToList();
+            var rest = ordered.Skip(1).Select(s => s.Seconds).Order().ToList();
+            double median = rest.Count == 0 ? double.NaN : rest[rest.Count / 2];
+            double began = (ordered[0].CompletedAt!.Value - start).TotalSeconds - ordered[0].Seconds;
+            yield return string.Create(CultureInfo.InvariantCulture,
+                $"  {silo.Key}: {ordered.Count} shards; first began {began:F1} s after the job's first lease and took {ordered[0].Seconds:F2} s (the others: median {median:F2} s); idle {(end - ordered[^1].CompletedAt!.Value).TotalSeconds:F1} s at the end");
+        }
+    }
+
+    private static async Task<SiloRates> MeasureSilosAsync(string output, List<string> rows, int count, int shardSize, string[] siloFlags, string[] stepFlags)
     {
         var spec = Job(Path.Combine(output, $"silos-{count}"), rows, shardSize, stepFlags);
         var endpoint = new ClusterEndpoint(null, $"bench-{count}", BasePort, BaseGateway);
         using var children = new ChildSilos();
+        var started = new List<System.Diagnostics.Process>();
         for (int i = 0; i < count; i++)
         {
-            children.Start(["silo", "--cluster-id", endpoint.ClusterId, "--name", $"bench{count}-{i}", "--workers", "1", "--threads", "1",
-                "--port", $"{BasePort + i}", "--gateway-port", $"{BaseGateway + i}", "--primary-port", $"{BasePort}"], echo: false);
+            started.Add(children.Start(["silo", "--cluster-id", endpoint.ClusterId, "--name", $"bench{count}-{i}", "--workers", "1", "--threads", "1",
+                "--port", $"{BasePort + i}", "--gateway-port", $"{BaseGateway + i}", "--primary-port", $"{BasePort}", .. siloFlags], echo: false));
             if (i == 0)
                 await Task.Delay(TimeSpan.FromSeconds(3)); // the primary silo first
         }
@@ -125,7 +147,8 @@ internal static class BenchCommand
                 throw new TimeoutException($"{count} silos did not join in 2 minutes");
             await Task.Delay(500);
         }
-        await Task.Delay(TimeSpan.FromSeconds(2)); // every worker polling
+        foreach (var silo in started)
+            await children.WhenReadyAsync(silo, TimeSpan.FromMinutes(2)); // warmed up, every worker polling
         var job = connection.Client.GetGrain<IInversionJobGrain>($"bench-{count}-{Guid.NewGuid():N}");
         await job.Submit(spec);
         JobStatus status;
@@ -135,6 +158,8 @@ internal static class BenchCommand
         double steady = SteadyState(status.Shards);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{count} silo(s), 1 worker and 1 torch thread each: {status.RowsDone} rows in {seconds:F1} s = {status.RowsPerSecond:F3} rows/s, steady state {steady:F3} rows/s ({string.Join(", ", status.Silos.Select(s => $"{s.Silo}: {s.RowsDone} rows"))})"));
+        foreach (string line in SiloTimeline(status))
+            Console.WriteLine(line);
         return new SiloRates(status.RowsPerSecond, steady);
     }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.ML.Inversion.Orleans;
 
 namespace Inversion.Cluster;
 
@@ -6,6 +7,7 @@ namespace Inversion.Cluster;
 internal sealed class ChildSilos : IDisposable
 {
     private readonly List<Process> _processes = [];
+    private readonly Dictionary<Process, TaskCompletionSource> _ready = [];
 
     /// <summary>Starts this executable with <paramref name="arguments"/>, its output prefixed and echoed when <paramref name="echo"/>.</summary>
     public Process Start(IEnumerable<string> arguments, bool echo)
@@ -16,8 +18,12 @@ internal sealed class ChildSilos : IDisposable
         foreach (string a in arguments)
             start.ArgumentList.Add(a);
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start a silo process");
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _ready[process] = ready;
         process.OutputDataReceived += (_, e) =>
         {
+            if (e.Data?.Contains(WorkerPool.ReadyMessage, StringComparison.Ordinal) == true)
+                ready.TrySetResult();
             if (echo && e.Data is not null)
                 Console.WriteLine($"  [silo {process.Id}] {e.Data}");
         };
@@ -30,6 +36,14 @@ internal sealed class ChildSilos : IDisposable
         process.BeginErrorReadLine();
         _processes.Add(process);
         return process;
+    }
+
+    /// <summary>Completes when the silo logs that its workers look for shards (after its warm-up).</summary>
+    public async Task WhenReadyAsync(Process process, TimeSpan timeout)
+    {
+        var ready = _ready[process].Task;
+        if (await Task.WhenAny(ready, Task.Delay(timeout)) != ready)
+            throw new TimeoutException($"silo process {process.Id} was not ready in {timeout.TotalSeconds:F0} s");
     }
 
     public void Dispose()
@@ -49,5 +63,6 @@ internal sealed class ChildSilos : IDisposable
             process.Dispose();
         }
         _processes.Clear();
+        _ready.Clear();
     }
 }
