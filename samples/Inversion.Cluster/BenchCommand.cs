@@ -118,10 +118,10 @@ internal static class BenchCommand
         {
             var ordered = silo.OrderBy(s => s.CompletedAt).ToList();
             var rest = ordered.Skip(1).Select(s => s.Seconds).Order().ToList();
-            double median = rest.Count == 0 ? double.NaN : rest[rest.Count / 2];
+            string others = rest.Count == 0 ? "no other shards" : string.Create(CultureInfo.InvariantCulture, $"the others: median {rest[rest.Count / 2]:F2} s");
             double began = (ordered[0].CompletedAt!.Value - start).TotalSeconds - ordered[0].Seconds;
             yield return string.Create(CultureInfo.InvariantCulture,
-                $"  {silo.Key}: {ordered.Count} shards; first began {began:F1} s after the job's first lease and took {ordered[0].Seconds:F2} s (the others: median {median:F2} s); idle {(end - ordered[^1].CompletedAt!.Value).TotalSeconds:F1} s at the end");
+                $"  {silo.Key}: {ordered.Count} shards; first began {began:F1} s after the job's first lease and took {ordered[0].Seconds:F2} s ({others}); idle {(end - ordered[^1].CompletedAt!.Value).TotalSeconds:F1} s at the end");
         }
     }
 

@@ -6,7 +6,6 @@ namespace Inversion.Cluster;
 /// <summary>Silo processes this process starts (the benchmark's cluster), killed with their process trees on dispose.</summary>
 internal sealed class ChildSilos : IDisposable
 {
-    private readonly List<Process> _processes = [];
     private readonly Dictionary<Process, TaskCompletionSource> _ready = [];
 
     /// <summary>Starts this executable with <paramref name="arguments"/>, its output prefixed and echoed when <paramref name="echo"/>.</summary>
@@ -34,7 +33,6 @@ internal sealed class ChildSilos : IDisposable
         };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        _processes.Add(process);
         return process;
     }
 
@@ -48,7 +46,7 @@ internal sealed class ChildSilos : IDisposable
 
     public void Dispose()
     {
-        foreach (var process in _processes)
+        foreach (var process in _ready.Keys)
         {
             try
             {
@@ -62,7 +60,6 @@ internal sealed class ChildSilos : IDisposable
             }
             process.Dispose();
         }
-        _processes.Clear();
         _ready.Clear();
     }
 }
