@@ -93,12 +93,17 @@ internal static class BenchCommand
     /// </summary>
     private sealed record SiloRates(double WholeJob, double SteadyState);
 
+    /// <summary>Each silo's done shards in the order they completed.</summary>
+    private static IEnumerable<(string Silo, List<ShardState> Shards)> DoneShardsBySilo(IEnumerable<ShardState> shards) =>
+        shards.Where(s => s.Status == ShardStatus.Done && s.Silo is not null && s.CompletedAt is not null)
+            .GroupBy(s => s.Silo!)
+            .Select(g => (g.Key, g.OrderBy(s => s.CompletedAt).ToList()));
+
     private static double SteadyState(IReadOnlyList<ShardState> shards)
     {
         double rate = 0;
-        foreach (var silo in shards.Where(s => s.Status == ShardStatus.Done && s.Silo is not null && s.CompletedAt is not null).GroupBy(s => s.Silo))
+        foreach (var (_, ordered) in DoneShardsBySilo(shards))
         {
-            var ordered = silo.OrderBy(s => s.CompletedAt).ToList();
             double seconds = (ordered[^1].CompletedAt!.Value - ordered[0].CompletedAt!.Value).TotalSeconds;
             if (ordered.Count > 1 && seconds > 0)
                 rate += ordered.Skip(1).Sum(s => s.RowCount) / seconds;
@@ -114,14 +119,13 @@ internal static class BenchCommand
     {
         var start = status.StartedAt!.Value;
         var end = status.FinishedAt!.Value;
-        foreach (var silo in status.Shards.Where(s => s.Status == ShardStatus.Done && s.Silo is not null && s.CompletedAt is not null).GroupBy(s => s.Silo))
+        foreach (var (silo, ordered) in DoneShardsBySilo(status.Shards))
         {
-            var ordered = silo.OrderBy(s => s.CompletedAt).ToList();
             var rest = ordered.Skip(1).Select(s => s.Seconds).Order().ToList();
             string others = rest.Count == 0 ? "no other shards" : string.Create(CultureInfo.InvariantCulture, $"the others: median {rest[rest.Count / 2]:F2} s");
             double began = (ordered[0].CompletedAt!.Value - start).TotalSeconds - ordered[0].Seconds;
             yield return string.Create(CultureInfo.InvariantCulture,
-                $"  {silo.Key}: {ordered.Count} shards; first began {began:F1} s after the job's first lease and took {ordered[0].Seconds:F2} s ({others}); idle {(end - ordered[^1].CompletedAt!.Value).TotalSeconds:F1} s at the end");
+                $"  {silo}: {ordered.Count} shards; first began {began:F1} s after the job's first lease and took {ordered[0].Seconds:F2} s ({others}); idle {(end - ordered[^1].CompletedAt!.Value).TotalSeconds:F1} s at the end");
         }
     }
 
