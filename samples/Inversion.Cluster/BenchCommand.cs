@@ -9,7 +9,8 @@ namespace Inversion.Cluster;
 /// torch thread each) and prints rows/s and the speed-up; <c>--repeat N</c> runs the sequence N times, alternating, so a
 /// drift in the machine's speed falls on every count alike, and prints each round's speed-up and their median; <c>--layers a,b</c> runs shards in this process on one torch
 /// thread at each layer and prints rows/s per core, projected to the preset's 350 steps. <c>--no-warm-up</c> starts the
-/// silos without their warm-up, for comparison.
+/// silos without their warm-up, for comparison; <c>--silo-logs</c> echoes the silos' log lines (each shard's start and
+/// time, the step's load time).
 /// </summary>
 internal static class BenchCommand
 {
@@ -30,6 +31,7 @@ internal static class BenchCommand
         string batch = args.Text("batch-size") ?? "4";
         string silosLayer = args.Text("layer") ?? "conv1";
         string[] siloFlags = args.Flag("no-warm-up") ? ["--no-warm-up"] : [];
+        bool siloLogs = args.Flag("silo-logs");
         args.RejectUnknown();
         if (silos.Count == 0 && layers.Count == 0)
             throw new UsageException("bench needs --silos 1,2 and/or --layers conv1,stage3");
@@ -44,7 +46,7 @@ internal static class BenchCommand
         {
             var rates = new Dictionary<int, SiloRates>();
             foreach (int count in silos)
-                rates[count] = await MeasureSilosAsync(output, manifestRows, count, shardSize, siloFlags, ["--layer", silosLayer, "--iterations", $"{iterations}", "--image-size", size, "--batch-size", batch]);
+                rates[count] = await MeasureSilosAsync(output, manifestRows, count, shardSize, siloFlags, siloLogs, ["--layer", silosLayer, "--iterations", $"{iterations}", "--image-size", size, "--batch-size", batch]);
             if (!rates.TryGetValue(1, out SiloRates? one))
                 continue;
             foreach (var (count, rate) in rates.Where(r => r.Key != 1))
@@ -129,7 +131,7 @@ internal static class BenchCommand
         }
     }
 
-    private static async Task<SiloRates> MeasureSilosAsync(string output, List<string> rows, int count, int shardSize, string[] siloFlags, string[] stepFlags)
+    private static async Task<SiloRates> MeasureSilosAsync(string output, List<string> rows, int count, int shardSize, string[] siloFlags, bool siloLogs, string[] stepFlags)
     {
         var spec = Job(Path.Combine(output, $"silos-{count}"), rows, shardSize, stepFlags);
         var endpoint = new ClusterEndpoint(null, $"bench-{count}", BasePort, BaseGateway);
@@ -138,7 +140,7 @@ internal static class BenchCommand
         for (int i = 0; i < count; i++)
         {
             started.Add(children.Start(["silo", "--cluster-id", endpoint.ClusterId, "--name", $"bench{count}-{i}", "--workers", "1", "--threads", "1",
-                "--port", $"{BasePort + i}", "--gateway-port", $"{BaseGateway + i}", "--primary-port", $"{BasePort}", .. siloFlags], echo: false));
+                "--port", $"{BasePort + i}", "--gateway-port", $"{BaseGateway + i}", "--primary-port", $"{BasePort}", .. siloFlags], echo: siloLogs));
             if (i == 0)
                 await Task.Delay(TimeSpan.FromSeconds(3)); // the primary silo first
         }

@@ -6,7 +6,7 @@ using Inversion.Cluster;
 //           [--shard-size 16] [--job ID] [--redis HOST:PORT] [--wait]; with no --redis, a single-machine cluster in this process
 //   status  --job ID [--watch] [--redis HOST:PORT]
 //   cancel  --job ID [--redis HOST:PORT]
-//   bench   --silos 1,2 and/or --layers conv1,stage3 [--rows N --iterations N --image-size S --shard-size N --repeat N]
+//   bench   --silos 1,2 and/or --layers conv1,stage3 [--rows N --iterations N --image-size S --shard-size N --repeat N] [--no-warm-up] [--silo-logs]
 string verb = args.Length > 0 ? args[0] : "help";
 try
 {

@@ -1,6 +1,11 @@
+using Orleans.Concurrency;
+
 namespace Microsoft.ML.Inversion.Orleans;
 
-/// <summary>The cluster's list of unfinished jobs (one grain, key 0), which idle workers poll.</summary>
+/// <summary>
+/// The cluster's list of unfinished jobs (one grain, key 0). Idle workers wait on it with <see cref="WaitForActive"/>,
+/// so a submitted job reaches every silo at once rather than one poll interval later.
+/// </summary>
 public interface IJobDirectoryGrain : IGrainWithIntegerKey
 {
     /// <summary>Adds a job.</summary>
@@ -11,4 +16,12 @@ public interface IJobDirectoryGrain : IGrainWithIntegerKey
 
     /// <summary>The unfinished jobs, oldest first.</summary>
     Task<IReadOnlyList<string>> GetActive();
+
+    /// <summary>
+    /// The unfinished jobs, oldest first, as soon as there is one: at once when there are, otherwise when a job is
+    /// added or after <paramref name="maxWait"/> (then empty). Interleaves with the other calls, so waiting workers
+    /// never block <see cref="Add"/>.
+    /// </summary>
+    [AlwaysInterleave]
+    Task<IReadOnlyList<string>> WaitForActive(TimeSpan maxWait);
 }

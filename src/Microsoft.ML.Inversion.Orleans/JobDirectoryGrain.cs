@@ -4,6 +4,8 @@ namespace Microsoft.ML.Inversion.Orleans;
 public sealed class JobDirectoryGrain(
     [PersistentState("jobs", InversionCluster.StorageName)] IPersistentState<JobDirectoryState> state) : Grain, IJobDirectoryGrain
 {
+    private TaskCompletionSource _added = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     /// <inheritdoc/>
     public async Task Add(string jobId)
     {
@@ -11,6 +13,8 @@ public sealed class JobDirectoryGrain(
             return;
         state.State.Jobs.Add(jobId);
         await state.WriteStateAsync();
+        _added.TrySetResult();
+        _added = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     /// <inheritdoc/>
@@ -22,4 +26,12 @@ public sealed class JobDirectoryGrain(
 
     /// <inheritdoc/>
     public Task<IReadOnlyList<string>> GetActive() => Task.FromResult<IReadOnlyList<string>>([.. state.State.Jobs]);
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<string>> WaitForActive(TimeSpan maxWait)
+    {
+        if (state.State.Jobs.Count == 0)
+            await Task.WhenAny(_added.Task, Task.Delay(maxWait));
+        return [.. state.State.Jobs];
+    }
 }

@@ -79,6 +79,7 @@ public sealed class ShardWorkerGrain(SiloIdentity silo, ILogger<ShardWorkerGrain
             ReleaseStep();
             _step = ShardStep.Load(lease.Spec.StepPath, new JobOutputLayout(lease.Spec.OutputFolder).TempFolder);
             _stepJob = jobId;
+            logger.LogInformation("Job {Job}: step '{Step}' loaded on {Silo} in {Seconds:F2} s.", jobId, lease.Spec.StepPath, silo.Name, clock.Elapsed.TotalSeconds);
         }
         return ShardRunner.Run(lease.Spec, _step, lease.Shard, lease.FirstRow, lease.RowCount, clock, cancellation);
     }

@@ -5,16 +5,21 @@ namespace Microsoft.ML.Inversion.Orleans;
 
 /// <summary>
 /// The silo's workers: <see cref="SiloIdentity.Workers"/> loops, each driving its own <see cref="IShardWorkerGrain"/>
-/// over the unfinished jobs of the <see cref="IJobDirectoryGrain"/>, polling when there is nothing to do. The
-/// silo's <see cref="IWorkerWarmUp"/>s run first; a failed warm-up is logged and the workers start anyway.
+/// over the unfinished jobs of the <see cref="IJobDirectoryGrain"/>. With no job, a worker waits on the directory
+/// (<see cref="IJobDirectoryGrain.WaitForActive"/>), so all silos start a new job together; with jobs but no shard to
+/// lease, it looks again every <see cref="PollInterval"/>. The silo's <see cref="IWorkerWarmUp"/>s run first; a failed
+/// warm-up is logged and the workers start anyway.
 /// </summary>
 public sealed class WorkerPool(IGrainFactory grains, SiloIdentity silo, IEnumerable<IWorkerWarmUp> warmUps, ILogger<WorkerPool> logger) : BackgroundService
 {
     /// <summary>The line (start) the silo logs when its workers begin looking for shards.</summary>
     public const string ReadyMessage = "Workers ready";
 
-    /// <summary>How long an idle worker waits before looking for work again.</summary>
+    /// <summary>How long a worker waits before looking again when the jobs it found had no shard to lease.</summary>
     public static TimeSpan PollInterval { get; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest one wait on the directory for a job lasts (well inside Orleans' response timeout).</summary>
+    public static TimeSpan JobWait { get; } = TimeSpan.FromSeconds(10);
 
     /// <inheritdoc/>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -50,11 +55,18 @@ public sealed class WorkerPool(IGrainFactory grains, SiloIdentity silo, IEnumera
             bool worked = false;
             try
             {
-                foreach (string job in await directory.GetActive())
+                var jobs = await directory.WaitForActive(JobWait).WaitAsync(stop);
+                if (jobs.Count == 0)
+                    continue;
+                foreach (string job in jobs)
                 {
                     while (!stop.IsCancellationRequested && await worker.RunOne(job))
                         worked = true;
                 }
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return;
             }
             catch (Exception e) when (!stop.IsCancellationRequested)
             {
