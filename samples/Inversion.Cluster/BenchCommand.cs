@@ -1,4 +1,6 @@
 using System.Globalization;
+using Microsoft.ML.Inversion.Backbones;
+using Microsoft.ML.Inversion.Engine;
 using Microsoft.ML.Inversion.Orleans;
 
 namespace Inversion.Cluster;
@@ -8,7 +10,7 @@ namespace Inversion.Cluster;
 /// <c>--silos 1,2</c> runs the same job on single-machine clusters of 1, 2, … silo processes (one worker and one
 /// torch thread each) and prints rows/s and the speed-up; <c>--repeat N</c> runs the sequence N times, alternating, so a
 /// drift in the machine's speed falls on every count alike, and prints each round's speed-up and their median; <c>--layers a,b</c> runs shards in this process on one torch
-/// thread at each layer and prints rows/s per core, projected to the preset's 350 steps. <c>--no-warm-up</c> starts the
+/// thread at each layer and prints rows/s per core, projected to the default preset's step count at that layer. <c>--no-warm-up</c> starts the
 /// silos without their warm-up, for comparison; <c>--silo-logs</c> echoes the silos' log lines (each shard's start and
 /// time, the step's load time).
 /// </summary>
@@ -79,9 +81,18 @@ internal static class BenchCommand
         double shortRun = Run(iterations), longRun = Run(2 * iterations);
         double perStep = Math.Max(0, (longRun - shortRun) / iterations);
         double fixedCost = Math.Max(0, shortRun - perStep * iterations);
-        double projected = 1 / (fixedCost + 350 * perStep);
+        int presetSteps = DefaultPresetSteps(layer, int.Parse(size, CultureInfo.InvariantCulture));
+        double projected = 1 / (fixedCost + presetSteps * perStep);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"layer {layer} at {size}×{size}, 1 thread: {perStep * 1000:F1} ms/step/row, {fixedCost:F2} s fixed per row; {1 / shortRun:F3} rows/s at {iterations} steps; projected {projected:F4} rows/s per core at 350 steps ({1 / projected:F1} s per row)"));
+            $"layer {layer} at {size}×{size}, 1 thread: {perStep * 1000:F1} ms/step/row, {fixedCost:F2} s fixed per row; {1 / shortRun:F3} rows/s at {iterations} steps; projected {projected:F4} rows/s per core at the default preset's {presetSteps} steps ({1 / projected:F1} s per row)"));
+    }
+
+    /// <summary>The default preset's step count at a layer of the built-in ResNet18 (it differs by layer).</summary>
+    private static int DefaultPresetSteps(string layer, int size)
+    {
+        using var backbone = PretrainedBackbones.ResNet18();
+        var geometry = LayerGeometry.Of(backbone, backbone.ResolveLayer(layer), size, size);
+        return InversionPreset.Default.SettingsFor(geometry, backbone.TypicalPixelNorm).Iterations;
     }
 
     private static void Add(Dictionary<(int, string), List<double>> lists, (int, string) key, double value) =>
