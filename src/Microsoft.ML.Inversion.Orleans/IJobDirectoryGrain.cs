@@ -14,13 +14,10 @@ public interface IJobDirectoryGrain : IGrainWithIntegerKey
     /// <summary>Removes a finished or cancelled job.</summary>
     Task Remove(string jobId);
 
-    /// <summary>The unfinished jobs, oldest first.</summary>
-    Task<IReadOnlyList<string>> GetActive();
-
     /// <summary>
     /// The unfinished jobs, oldest first, as soon as there is one: at once when there are, otherwise when a job is
-    /// added or after <paramref name="maxWait"/> (then empty). Interleaves with the other calls, so waiting workers
-    /// never block <see cref="Add"/>.
+    /// added or after <paramref name="maxWait"/> (then empty; <see cref="TimeSpan.Zero"/> only lists). Interleaves
+    /// with the other calls, so waiting workers never block <see cref="Add"/>.
     /// </summary>
     [AlwaysInterleave]
     Task<IReadOnlyList<string>> WaitForActive(TimeSpan maxWait);

@@ -25,9 +25,6 @@ public sealed class JobDirectoryGrain(
     }
 
     /// <inheritdoc/>
-    public Task<IReadOnlyList<string>> GetActive() => Task.FromResult<IReadOnlyList<string>>([.. state.State.Jobs]);
-
-    /// <inheritdoc/>
     public async Task<IReadOnlyList<string>> WaitForActive(TimeSpan maxWait)
     {
         if (state.State.Jobs.Count == 0)
