@@ -41,8 +41,12 @@ internal static class BenchCommand
         var images = JobInput.Resolve(inputs);
         var manifestRows = Enumerable.Range(0, rows).Select(i => images[i % images.Count]).ToList();
         Console.WriteLine($"# {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, {Environment.OSVersion}; command: {commandLine}");
-        foreach (string layer in layers)
-            MeasureLayer(output, manifestRows, layer, iterations, size, batch);
+        if (layers.Count > 0)
+        {
+            using var resnet = PretrainedBackbones.ResNet18();
+            foreach (string layer in layers)
+                MeasureLayer(output, manifestRows, layer, iterations, size, batch, DefaultPresetSteps(resnet, layer, int.Parse(size, CultureInfo.InvariantCulture)));
+        }
         var speedUps = new Dictionary<(int Count, string Measure), List<double>>();
         for (int round = 1; round <= repeat; round++)
         {
@@ -69,7 +73,7 @@ internal static class BenchCommand
     }
 
     /// <summary>Rows/s per core at one layer: two in-process shards at N and 2N steps separate the per-row fixed cost from the per-step cost.</summary>
-    private static void MeasureLayer(string output, List<string> rows, string layer, int iterations, string size, string batch)
+    private static void MeasureLayer(string output, List<string> rows, string layer, int iterations, string size, string batch, int presetSteps)
     {
         TorchSharp.torch.set_num_threads(1);
         double Run(int steps)
@@ -81,16 +85,14 @@ internal static class BenchCommand
         double shortRun = Run(iterations), longRun = Run(2 * iterations);
         double perStep = Math.Max(0, (longRun - shortRun) / iterations);
         double fixedCost = Math.Max(0, shortRun - perStep * iterations);
-        int presetSteps = DefaultPresetSteps(layer, int.Parse(size, CultureInfo.InvariantCulture));
         double projected = 1 / (fixedCost + presetSteps * perStep);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"layer {layer} at {size}×{size}, 1 thread: {perStep * 1000:F1} ms/step/row, {fixedCost:F2} s fixed per row; {1 / shortRun:F3} rows/s at {iterations} steps; projected {projected:F4} rows/s per core at the default preset's {presetSteps} steps ({1 / projected:F1} s per row)"));
     }
 
     /// <summary>The default preset's step count at a layer of the built-in ResNet18 (it differs by layer).</summary>
-    private static int DefaultPresetSteps(string layer, int size)
+    private static int DefaultPresetSteps(Backbone backbone, string layer, int size)
     {
-        using var backbone = PretrainedBackbones.ResNet18();
         var geometry = LayerGeometry.Of(backbone, backbone.ResolveLayer(layer), size, size);
         return InversionPreset.Default.SettingsFor(geometry, backbone.TypicalPixelNorm).Iterations;
     }

@@ -26,3 +26,9 @@ catch (UsageException e)
     Console.Error.WriteLine($"error: {e.Message}");
     return 2;
 }
+catch (Exception e) when (e is ArgumentException or InvalidDataException or FileNotFoundException)
+{
+    // The library's bad-input errors name the layer, file or column; libtorch's own lines after the first add nothing.
+    Console.Error.WriteLine($"error: {e.Message.Split('\n')[0]}");
+    return 2;
+}
