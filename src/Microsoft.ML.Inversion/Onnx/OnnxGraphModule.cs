@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using Google.Protobuf;
+using Microsoft.ML.Inversion.Onnx.Fusions;
 using Onnx;
 using static TorchSharp.torch;
 
@@ -20,7 +21,7 @@ public sealed class OnnxGraphModule : nn.Module<Tensor, Tensor>
     private readonly Dictionary<string, int> _producer = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _constantBuffers = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ExecutionPlan> _plans = new(StringComparer.Ordinal);
-    private readonly Dictionary<int, BatchNormFolding.Fold> _folds = [];
+    private readonly NodeFusion[] _fusions = [];
 
     private OnnxGraphModule(string sourcePath, ModelProto model, OnnxImportOptions options)
         : base(Path.GetFileNameWithoutExtension(sourcePath))
@@ -57,8 +58,17 @@ public sealed class OnnxGraphModule : nn.Module<Tensor, Tensor>
         {
             var constants = ReadConstants(graph, constantNodes, options);
             OnnxGraphValidator.CheckConstantArguments(_nodes, constants);
+            var index = new GraphIndex(_nodes, constants, OutputNames.ToHashSet(StringComparer.Ordinal));
+            var fusions = new List<NodeFusion>();
             if (options.FoldBatchNormalization)
-                _folds = BatchNormFolding.Find(_nodes, constants, OutputNames.ToHashSet(StringComparer.Ordinal), (name, value) => AddConstant(constants, name, value, options));
+                fusions.AddRange(BatchNormFolding.Find(index, (name, value) => AddConstant(constants, name, value, options)));
+            if (options.FuseOperators)
+            {
+                fusions.AddRange(LayerNormalizationFusion.Find(index));
+                fusions.AddRange(GeluFusion.Find(index));
+                fusions.AddRange(MatMulBiasFusion.Find(index));
+            }
+            _fusions = fusions.ToArray();
             CheckRunsOnDeclaredInput(options);
         }
         catch
@@ -200,12 +210,21 @@ public sealed class OnnxGraphModule : nn.Module<Tensor, Tensor>
         return new OnnxGraphModule(path, model, options ?? new OnnxImportOptions());
     }
 
-    /// <summary>The names of the graph nodes <paramref name="valueName"/> depends on, in execution order (a folded BatchNormalization among them, though it runs inside its convolution).</summary>
+    /// <summary>The names of the graph nodes <paramref name="valueName"/> depends on, in execution order (fused nodes among them, though they run as one; see <see cref="Fusions"/>).</summary>
     public IReadOnlyList<string> NodesNeededFor(string valueName) =>
         Needed([valueName]).Select(i => _nodes[i].Name).ToArray();
 
     /// <summary>How many BatchNormalization nodes were folded into the convolution before them at import.</summary>
-    public int FoldedNormalizations => _folds.Count;
+    public int FoldedNormalizations => _fusions.Count(f => f.Kind == BatchNormFolding.Kind);
+
+    /// <summary>
+    /// How many node groups the import fuses, by kind: "BatchNormalization into Conv", "LayerNormalization" (the
+    /// decomposed form exporters write before opset 17), "Gelu" (the Erf form) and "MatMul+Add" (a Linear layer on
+    /// inputs of rank 3 or more). A fused group computes what its nodes compute; an execution plan that asks for one
+    /// of the group's intermediate values runs the group as written.
+    /// </summary>
+    public IReadOnlyDictionary<string, int> Fusions =>
+        _fusions.GroupBy(f => f.Kind).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
 
     /// <summary>Runs the whole graph and returns its first output.</summary>
     public override Tensor forward(Tensor input) => Evaluate(input, OutputNames[0]);
@@ -297,18 +316,21 @@ public sealed class OnnxGraphModule : nn.Module<Tensor, Tensor>
         SortedSet<int> needed = Needed(valueNames);
         var keep = new HashSet<string>(valueNames, StringComparer.Ordinal);
 
-        // A folded pair runs as its fused convolution unless the convolution's own output is asked for.
-        var steps = new List<OnnxNode>();
-        var replaced = new HashSet<int>();
-        foreach (var (conv, fold) in _folds)
-            if (needed.Contains(conv) && needed.Contains(fold.Normalization) && !keep.Contains(_nodes[conv].Outputs[0]))
-                replaced.Add(fold.Normalization);
-        foreach (int index in needed)
+        // A fusion runs as its fused node, in its last member's place, unless one of its internal values is asked for.
+        var skipped = new HashSet<int>();
+        var fusedAt = new Dictionary<int, OnnxNode>();
+        foreach (NodeFusion fusion in _fusions)
         {
-            if (replaced.Contains(index))
+            if (!fusion.Members.All(needed.Contains)
+                || fusion.Members.SkipLast(1).Any(m => _nodes[m].Outputs.Any(keep.Contains)))
                 continue;
-            steps.Add(_folds.TryGetValue(index, out var fold) && replaced.Contains(fold.Normalization) ? fold.Fused : _nodes[index]);
+            skipped.UnionWith(fusion.Members.SkipLast(1));
+            fusedAt[fusion.Anchor] = fusion.Fused;
         }
+        var steps = new List<OnnxNode>();
+        foreach (int index in needed)
+            if (!skipped.Contains(index))
+                steps.Add(fusedAt.TryGetValue(index, out OnnxNode? fused) ? fused : _nodes[index]);
 
         // Each intermediate value is released after the last step of the plan that reads it.
         var produced = new HashSet<string>(steps.SelectMany(n => n.Outputs).Where(o => o.Length > 0), StringComparer.Ordinal);

@@ -49,6 +49,28 @@ internal sealed class OnnxNode
     /// <summary>This node, reading and writing other values (a rewrite of the graph, e.g. a folded normalisation).</summary>
     public OnnxNode With(string[] inputs, string[] outputs) => new(this, inputs, outputs);
 
+    /// <summary>
+    /// A node the importer writes itself (a fusion of nodes of <paramref name="source"/>'s file): an ONNX operator, or an
+    /// internal one such as MatMul+Add, with the given attributes (long, float or string values).
+    /// </summary>
+    public static OnnxNode Synthetic(OnnxNode source, string opType, string name, string[] inputs, string output, params (string Name, object Value)[] attributes)
+    {
+        var proto = new NodeProto { OpType = opType, Name = name };
+        proto.Input.AddRange(inputs);
+        proto.Output.Add(output);
+        foreach (var (attributeName, value) in attributes)
+        {
+            proto.Attribute.Add(value switch
+            {
+                long i => new AttributeProto { Name = attributeName, Type = AttributeProto.Types.AttributeType.Int, I = i },
+                float f => new AttributeProto { Name = attributeName, Type = AttributeProto.Types.AttributeType.Float, F = f },
+                string text => new AttributeProto { Name = attributeName, Type = AttributeProto.Types.AttributeType.String, S = Google.Protobuf.ByteString.CopyFromUtf8(text) },
+                _ => throw new ArgumentException($"attribute '{attributeName}': {value.GetType().Name} is not a long, float or string.", nameof(attributes)),
+            });
+        }
+        return new OnnxNode(proto, 0, source.Opset, source.SourcePath);
+    }
+
     public bool HasAttribute(string name) => _attributes.ContainsKey(name);
 
     public long Int(string name, long fallback) => _attributes.TryGetValue(name, out var a) ? a.I : fallback;

@@ -100,7 +100,13 @@ public static class OnnxOperators
     {
         "Relu" when settings.ReluLeak > 0 => ElementwiseOperators.LeakyReluFor(settings.ReluLeak),
         "Conv" when settings.ChannelsLastMinimumArea > 0 => LinearOperators.ConvFor(settings.ChannelsLastMinimumArea),
-        _ => Implementations[opType],
+        _ => Implementations.TryGetValue(opType, out OnnxOperator? implementation) ? implementation : FusedImplementations[opType],
+    };
+
+    /// <summary>Operators only the importer's own fused nodes use (see <c>Fusions/</c>); no ONNX file may name them.</summary>
+    private static readonly IReadOnlyDictionary<string, OnnxOperator> FusedImplementations = new Dictionary<string, OnnxOperator>
+    {
+        [Fusions.MatMulBiasFusion.OpType] = LinearOperators.MatMulAdd,
     };
 
     /// <summary>

@@ -56,8 +56,8 @@ internal static class ElementwiseOperators
         string approximate = node.String("approximate", "none");
         return approximate switch
         {
-            "none" => [x * 0.5 * ((x / Math.Sqrt(2)).erf() + 1)],
-            "tanh" => [x * 0.5 * ((x + x.pow(3) * 0.044715) * Math.Sqrt(2 / Math.PI)).tanh().add(1)],
+            "none" => [F.gelu(x)],
+            "tanh" => [F.gelu(x, TorchSharp.Modules.GELU.Approximate.tanh)],
             _ => throw node.Error($"approximate '{approximate}' is not one of none, tanh."),
         };
     }

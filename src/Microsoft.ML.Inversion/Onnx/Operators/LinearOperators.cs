@@ -142,6 +142,21 @@ internal static class LinearOperators
         return [a.reshape(-1, shape[^1]).mm(b).reshape(outputShape)];
     }
 
+    /// <summary>
+    /// MatMul by a matrix followed by the Add of a bias vector (a fusion the importer makes, see
+    /// <c>MatMulBiasFusion</c>): inputs A, B [K, N], bias [N]. Where A's rows collapse without a copy it is one GEMM
+    /// that starts from the bias (addmm); otherwise matmul, then the bias.
+    /// </summary>
+    public static Tensor[] MatMulAdd(OnnxNode node, Tensor?[] inputs)
+    {
+        Tensor a = inputs.Required(node, 0), b = inputs.Required(node, 1), bias = inputs.Required(node, 2);
+        if (a.dim() < 2 || !LeadingDimensionsFlatten(a))
+            return [a.matmul(b) + bias];
+        long[] shape = a.shape;
+        long[] outputShape = [.. shape[..^1], b.shape[1]];
+        return [addmm(bias, a.reshape(-1, shape[^1]), b, 1, 1).reshape(outputShape)];
+    }
+
     /// <summary>Whether all dimensions but the last collapse into one without a copy (size-1 dimensions ignored).</summary>
     private static bool LeadingDimensionsFlatten(Tensor a)
     {

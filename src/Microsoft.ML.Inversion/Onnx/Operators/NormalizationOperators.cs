@@ -33,6 +33,19 @@ internal static class NormalizationOperators
             throw node.Error($"axis {node.Int("axis", -1)} does not fit an input of rank {rank}.");
         double epsilon = node.Float("epsilon", 1e-5f);
         long[] dims = Enumerable.Range((int)axis, (int)(rank - axis)).Select(d => (long)d).ToArray();
+        if (node.Outputs.Skip(1).All(o => o.Length == 0))
+        {
+            // Only Y is read: libtorch's own layer_norm, one pass forward and backward. Its weight and bias must have
+            // the normalised shape exactly; any other broadcastable Scale or B is applied after it.
+            long[] normalized = x.shape[(int)axis..];
+            bool exactScale = scale.shape.SequenceEqual(normalized), exactBias = bias is null || bias.shape.SequenceEqual(normalized);
+            Tensor normalised = F.layer_norm(x, normalized, exactScale ? scale : null, exactScale && exactBias ? bias : null, epsilon);
+            if (!exactScale)
+                normalised = normalised * scale;
+            if (bias is not null && !(exactScale && exactBias))
+                normalised = normalised + bias;
+            return [normalised];
+        }
         Tensor mean = x.mean(dims, keepdim: true);
         Tensor centred = x - mean;
         Tensor inverseStd = (centred.square().mean(dims, keepdim: true) + epsilon).rsqrt();
