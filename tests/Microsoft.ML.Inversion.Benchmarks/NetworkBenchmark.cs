@@ -137,14 +137,19 @@ internal static class NetworkBenchmark
                 var exact = outputs is null ? null : Attempt<(double Ours, double OnnxRuntime)?>(network, "float64 reference", notes, () => AgainstFloat64(outputs, network, path));
                 bool? gradientOk = Attempt<bool?>(network, "gradient", notes, () => GradientReachesInput(module, network, notes));
                 var speeds = new List<SpeedResult>();
+                // The same graph without operator fusions, timed beside the fused one where the import fused any.
+                using OnnxGraphModule? unfused = timed && module.Fusions.Keys.Any(k => k != "BatchNormalization into Conv")
+                    ? OnnxGraphModule.Load(path, new OnnxImportOptions { FuseOperators = false })
+                    : null;
                 if (timed && runner is not null && error is not null)
                     foreach (var (batch, warmup, measured) in SpeedBatches)
                     {
-                        SpeedResult? speed = Attempt<SpeedResult>(network, $"timing at batch {batch}", notes, () => TimeForward(module, runner, network, batch, warmup, measured, options.Rounds));
+                        SpeedResult? speed = Attempt<SpeedResult>(network, $"timing at batch {batch}", notes, () => TimeForward(module, unfused, runner, network, batch, warmup, measured, options.Rounds));
                         if (speed is not null)
                         {
                             speeds.Add(speed);
-                            Console.WriteLine($"  batch {batch}: ours {speed.OursMilliseconds:F1} ms, ONNX Runtime {speed.OnnxRuntimeMilliseconds:F1} ms, ratio {speed.Ratio:F2}; layout per operator {speed.OursLayoutPerOperatorMilliseconds:F1} ms, ratio {speed.LayoutPerOperatorRatio:F2}");
+                            Console.WriteLine($"  batch {batch}: ours {speed.OursMilliseconds:F1} ms, ONNX Runtime {speed.OnnxRuntimeMilliseconds:F1} ms, ratio {speed.Ratio:F2}; layout per operator {speed.OursLayoutPerOperatorMilliseconds:F1} ms, ratio {speed.LayoutPerOperatorRatio:F2}"
+                                + (speed.OursUnfusedMilliseconds is double asWritten ? $"; without fusions {asWritten:F1} ms, ratio {asWritten / speed.OnnxRuntimeMilliseconds:F2}" : ""));
                         }
                     }
                 return (new NetworkResult(network.Name, network.Opset, null, error, gradientOk, notes, exact?.Ours, exact?.OnnxRuntime), speeds);
@@ -227,9 +232,10 @@ internal static class NetworkBenchmark
     /// <summary>
     /// Our forward (under no_grad) and ONNX Runtime's on the same input, interleaved in rounds (ours, ONNX Runtime,
     /// ours, …) so that both see the same machine; each figure is the median of the rounds' medians. Ours runs twice
-    /// in each round: the plain forward, and in the layout optimisations run in.
+    /// in each round: the plain forward, and in the layout optimisations run in; three times where an unfused import
+    /// is given.
     /// </summary>
-    private static SpeedResult TimeForward(OnnxGraphModule module, OnnxRuntimeRunner runner, ExportedNetwork network, int batch, int warmup, int measured, int rounds)
+    private static SpeedResult TimeForward(OnnxGraphModule module, OnnxGraphModule? unfused, OnnxRuntimeRunner runner, ExportedNetwork network, int batch, int warmup, int measured, int rounds)
     {
         long[] shape = [batch, .. network.Input[1..]];
         float[] data = RandomInput(shape, SpeedSeed);
@@ -240,16 +246,19 @@ internal static class NetworkBenchmark
         Tensor channelsLast = input.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
         var perOperator = new OnnxExecutionSettings { ChannelsLastMinimumArea = ExecutionSettings.LayoutPerOperator.ChannelsLastMinimumArea };
         string[] output = [network.Output];
+        var measurements = new List<Func<double>>
+        {
+            () => Timing.MedianSeconds(warmup, measured, () => module.forward(input)),
+            () => Timing.MedianSeconds(warmup, measured, () => runner.RunDiscarding(ortInput, network.Output)),
+            () => Timing.MedianSeconds(warmup, measured, () => module.Evaluate(channelsLast, output, perOperator)),
+        };
+        if (unfused is not null)
+            measurements.Add(() => Timing.MedianSeconds(warmup, measured, () => unfused.forward(input)));
         double[] seconds;
         using (no_grad())
-        {
-            seconds = Timing.Interleaved(rounds,
-                () => Timing.MedianSeconds(warmup, measured, () => module.forward(input)),
-                () => Timing.MedianSeconds(warmup, measured, () => runner.RunDiscarding(ortInput, network.Output)),
-                () => Timing.MedianSeconds(warmup, measured, () => module.Evaluate(channelsLast, output, perOperator)));
-        }
+            seconds = Timing.Interleaved(rounds, [.. measurements]);
         double error = RelativeL2(OurOutput(module, network, data, shape), runner.Run(data, shape, network.Output), network.Name);
-        return new SpeedResult(network.Name, batch, seconds[0] * 1e3, seconds[1] * 1e3, error, seconds[2] * 1e3);
+        return new SpeedResult(network.Name, batch, seconds[0] * 1e3, seconds[1] * 1e3, error, seconds[2] * 1e3, unfused is null ? null : seconds[3] * 1e3);
     }
 
     private static float[] RandomInput(long[] shape, int seed)

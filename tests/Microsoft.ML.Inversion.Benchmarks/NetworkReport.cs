@@ -71,16 +71,17 @@ internal sealed record NetworkReport(
         text.AppendLine($"Forward only (ours under `torch.no_grad`), the same input for both. Each figure is the median over {Rounds} interleaved " +
                         $"round{(Rounds == 1 ? "" : "s")} (ours, ONNX Runtime, ours, …) of each round's median ({runs}). Target: ours ≤ {NetworkBenchmark.SpeedTarget:0.0#}× ONNX Runtime. " +
                         "The last columns time our forward, in the same rounds, in the layout optimisations on imported graphs run in (`ExecutionSettings.LayoutPerOperator`: " +
-                        "the input channels-last, maps of 14×14 or fewer back in the default layout); the target is judged on the plain forward.");
+                        "the input channels-last, maps of 14×14 or fewer back in the default layout) and, where the import fuses LayerNormalization, GELU or MatMul + Add, " +
+                        "the plain forward of the same file imported without those fusions (`OnnxImportOptions.FuseOperators = false`); the target is judged on the plain forward.");
         text.AppendLine();
         if (Speeds.Count == 0)
             text.AppendLine("No network was timed.");
         else
         {
-            text.AppendLine("| network | batch | ours (ms) | ONNX Runtime (ms) | ratio | target met | rel. L2 error at this batch | ours, layout per operator (ms) | its ratio |");
-            text.AppendLine("|---|---|---|---|---|---|---|---|---|");
+            text.AppendLine("| network | batch | ours (ms) | ONNX Runtime (ms) | ratio | target met | rel. L2 error at this batch | ours, layout per operator (ms) | its ratio | ours without fusions (ms) | its ratio |");
+            text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
             foreach (SpeedResult s in Speeds)
-                text.AppendLine($"| {s.Name} | {s.Batch} | {s.OursMilliseconds:F1} | {s.OnnxRuntimeMilliseconds:F1} | {s.Ratio:F2}× | {(s.TargetMet ? "yes" : "**no**")} | {s.RelativeError:0.0e+00} | {s.OursLayoutPerOperatorMilliseconds:F1} | {s.LayoutPerOperatorRatio:F2}× |");
+                text.AppendLine($"| {s.Name} | {s.Batch} | {s.OursMilliseconds:F1} | {s.OnnxRuntimeMilliseconds:F1} | {s.Ratio:F2}× | {(s.TargetMet ? "yes" : "**no**")} | {s.RelativeError:0.0e+00} | {s.OursLayoutPerOperatorMilliseconds:F1} | {s.LayoutPerOperatorRatio:F2}× | {(s.OursUnfusedMilliseconds is double u ? $"{u:F1} | {u / s.OnnxRuntimeMilliseconds:F2}×" : "– | –")} |");
         }
         return text.ToString();
     }

@@ -8,7 +8,9 @@ namespace Microsoft.ML.Inversion.Benchmarks;
 /// <param name="RelativeError">Our output against ONNX Runtime's at this batch size.</param>
 /// <param name="OursLayoutPerOperatorMilliseconds">Our forward in the layout optimisations on imported graphs run in
 /// (<c>ExecutionSettings.LayoutPerOperator</c>: channels-last input, maps of 14×14 or fewer back in the default layout), interleaved with the others.</param>
-internal sealed record SpeedResult(string Name, int Batch, double OursMilliseconds, double OnnxRuntimeMilliseconds, double RelativeError, double OursLayoutPerOperatorMilliseconds)
+/// <param name="OursUnfusedMilliseconds">Our plain forward imported without operator fusions (<c>OnnxImportOptions.FuseOperators</c> off;
+/// BatchNormalization still folded), interleaved with the others; null where the import fused nothing else.</param>
+internal sealed record SpeedResult(string Name, int Batch, double OursMilliseconds, double OnnxRuntimeMilliseconds, double RelativeError, double OursLayoutPerOperatorMilliseconds, double? OursUnfusedMilliseconds)
 {
     /// <summary>Our time over ONNX Runtime's.</summary>
     public double Ratio => OursMilliseconds / OnnxRuntimeMilliseconds;
