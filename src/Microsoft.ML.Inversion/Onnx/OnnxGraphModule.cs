@@ -67,6 +67,7 @@ public sealed class OnnxGraphModule : nn.Module<Tensor, Tensor>
                 fusions.AddRange(LayerNormalizationFusion.Find(index));
                 fusions.AddRange(GeluFusion.Find(index));
                 fusions.AddRange(MatMulBiasFusion.Find(index));
+                fusions.AddRange(SwishFusion.Find(index));
             }
             _fusions = fusions.ToArray();
             CheckRunsOnDeclaredInput(options);
@@ -219,8 +220,8 @@ public sealed class OnnxGraphModule : nn.Module<Tensor, Tensor>
 
     /// <summary>
     /// How many node groups the import fuses, by kind: "BatchNormalization into Conv", "LayerNormalization" (the
-    /// decomposed form exporters write before opset 17), "Gelu" (the Erf form) and "MatMul+Add" (a Linear layer on
-    /// inputs of rank 3 or more). A fused group computes what its nodes compute; an execution plan that asks for one
+    /// decomposed form exporters write before opset 17), "Gelu" (the Erf form), "MatMul+Add" (a Linear layer on
+    /// inputs of rank 3 or more), "Silu" (x · sigmoid(x)) and "HardSwish" (x · HardSigmoid(x)). A fused group computes what its nodes compute; an execution plan that asks for one
     /// of the group's intermediate values runs the group as written.
     /// </summary>
     public IReadOnlyDictionary<string, int> Fusions =>

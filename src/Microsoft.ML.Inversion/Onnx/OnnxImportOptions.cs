@@ -23,7 +23,8 @@ public sealed class OnnxImportOptions
     /// <summary>
     /// Whether node groups that exporters write for one operation run as that operation: the decomposed
     /// LayerNormalization (nine nodes before opset 17) as one layer normalisation, the Erf form of GELU (five nodes)
-    /// as one GELU, a MatMul by a constant matrix and its bias Add as one GEMM. The same functions of the input, with
+    /// as one GELU, a MatMul by a constant matrix and its bias Add as one GEMM, x · sigmoid(x) as one SiLU and x · HardSigmoid(x) as
+    /// one HardSwish. The same functions of the input, with
     /// far fewer passes over the tensor forward and backward (ViT, Swin and ConvNeXt have them in every block). Every
     /// intermediate value stays addressable. Default true; false runs the graph exactly as written, for comparison.
     /// </summary>

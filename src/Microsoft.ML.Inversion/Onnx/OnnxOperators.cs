@@ -107,6 +107,7 @@ public static class OnnxOperators
     private static readonly IReadOnlyDictionary<string, OnnxOperator> FusedImplementations = new Dictionary<string, OnnxOperator>
     {
         [Fusions.MatMulBiasFusion.OpType] = LinearOperators.MatMulAdd,
+        [Fusions.SwishFusion.SiluOpType] = ElementwiseOperators.Silu,
     };
 
     /// <summary>

@@ -49,7 +49,10 @@ public sealed class OnnxFusionTests
         string normalised = DecomposedLayerNorm(g, "x", 6).Output;
         string linear = g.Op("Add", [g.Weight([8]), g.Op("MatMul", [normalised, g.Weight([6, 8])])]);
         string a = DecomposedGelu(g, linear, halveFirst: false, multiply: false);
-        string b = DecomposedGelu(g, a, halveFirst: true, multiply: true);
+        string gelu = DecomposedGelu(g, a, halveFirst: true, multiply: true);
+        // SiLU, and HardSwish as HardSigmoid(α 1/6, β ½) · x.
+        string silu = g.Op("Mul", [g.Op("Sigmoid", [gelu]), gelu]);
+        string b = g.Op("Mul", [silu, g.Op("HardSigmoid", [silu], ("alpha", 1 / 6f), ("beta", 0.5f))]);
         // Attention's sequence-first view, which does not flatten without a copy at batch 2: the fused GEMM's fallback.
         string transposed = g.Op("Transpose", [b], ("perm", new long[] { 1, 0, 2 }));
         string output = g.Op("Add", [g.Op("MatMul", [transposed, g.Weight([8, 4])]), g.Weight([4])]);
@@ -57,7 +60,7 @@ public sealed class OnnxFusionTests
         string path = g.Save(Path.Combine(TestEnvironment.NewTempFolder(), "fusions.onnx"), 14);
 
         using var module = OnnxGraphModule.Load(path);
-        CollectionAssert.AreEquivalent(new Dictionary<string, int> { ["LayerNormalization"] = 1, ["Gelu"] = 2, ["MatMul+Add"] = 2 }, module.Fusions.ToDictionary());
+        CollectionAssert.AreEquivalent(new Dictionary<string, int> { ["LayerNormalization"] = 1, ["Gelu"] = 2, ["MatMul+Add"] = 2, ["Silu"] = 1, ["HardSwish"] = 1 }, module.Fusions.ToDictionary());
         OnnxOperatorEquivalenceTests.AssertMatchesOnnxRuntime(path, shape, [output]);
         using var unfused = OnnxGraphModule.Load(path, new OnnxImportOptions { FuseOperators = false });
         Assert.AreEqual(0, unfused.Fusions.Count);
@@ -74,7 +77,10 @@ public sealed class OnnxFusionTests
         string shared = DecomposedLayerNorm(g, cubed, 6, sharedCentred: true).Output;
         string plusOne = g.Op("Add", [g.Op("Erf", [g.Op("Div", [shared, Scalar(g, 1.5)])]), Scalar(g, 1)]);
         string notGelu = g.Op("Mul", [g.Op("Mul", [shared, plusOne]), Scalar(g, 0.5)]);
-        string product = g.Op("MatMul", [notGelu, g.Weight([6, 3])]);
+        // A sigmoid gate of another value (squeeze-and-excitation's form), and HardSigmoid with ONNX's default α 0.2.
+        string gated = g.Op("Mul", [g.Op("Sigmoid", [shared]), notGelu]);
+        string notHardSwish = g.Op("Mul", [gated, g.Op("HardSigmoid", [gated])]);
+        string product = g.Op("MatMul", [notHardSwish, g.Weight([6, 3])]);
         string output = g.Op("Add", [product, g.Weight([3])]);
         g.Output(output);
         g.Output(product);
@@ -100,26 +106,38 @@ public sealed class OnnxFusionTests
         Assert.IsGreaterThan(0, module.Fusions.GetValueOrDefault("MatMul+Add"));
     }
 
+    /// <summary>EfficientNet's SiLUs fuse; the squeeze-and-excitation gates (a sigmoid of another value) do not.</summary>
+    [TestMethod]
+    public void EfficientNetsSiluActivationsFuseAndItsGatesDoNot()
+    {
+        using var module = OnnxGraphModule.Load(Network("efficientnet_b0.onnx"));
+        int sigmoids = module.Nodes.Count(n => n.Operator == "Sigmoid");
+        int gates = module.Nodes.Count(n => n.Operator == "GlobalAveragePool") - 1;
+        Assert.IsGreaterThan(0, gates);
+        Assert.AreEqual(sigmoids - gates, module.Fusions.GetValueOrDefault("Silu"), "every sigmoid but one per squeeze-and-excitation block");
+    }
+
     /// <summary>
     /// In float64, so that the comparison is of the functions, not of float32 rounding in different kernels. What
     /// is left is the exported graph's own constant: it divides by √2 rounded to float32 (1.7e-8 relative), the fused
-    /// GELU by √2, hence 1e-7 (a wrong ε or axis moves the values by 1e-6 or more). The first GELU's Erf output, an
-    /// internal value of its fusion, is asked for beside the mid layer and the output.
+    /// GELU by √2, hence 1e-7 (a wrong ε or axis moves the values by 1e-6 or more). The first GELU's Erf output (or SiLU's
+    /// sigmoid), an internal value of its fusion, is asked for beside the mid layer and the output.
     /// </summary>
     [TestMethod]
     [DataRow("vit_b_16.onnx", "/encoder/layers/encoder_layer_0/Add_1_output_0")]
     [DataRow("convnext_t.onnx", "/features/features.5/features.5.0/Add_output_0")]
     [DataRow("swin_t.onnx", "/features/features.1/features.1.1/Add_1_output_0")]
+    [DataRow("efficientnet_b0.onnx", "/features/features.4/features.4.0/block/block.3/block.3.0/Conv_output_0")]
     public void FusedGraphGivesTheUnfusedValuesAndInputGradients(string file, string mid)
     {
         using var scope = NewDisposeScope();
         using var fused = OnnxGraphModule.Load(Network(file), new OnnxImportOptions { FloatType = ScalarType.Float64 });
         using var unfused = OnnxGraphModule.Load(Network(file), new OnnxImportOptions { FloatType = ScalarType.Float64, FuseOperators = false });
-        string erf = fused.Nodes.First(n => n.Operator == "Erf").Outputs[0];
+        string erf = fused.Nodes.First(n => n.Operator is "Erf" or "Sigmoid").Outputs[0];
         string output = fused.OutputNames[0];
         Tensor input = randn([1, 3, 64, 64], ScalarType.Float64, generator: new Generator(5));
 
-        Assert.IsGreaterThan(0, fused.Fusions.GetValueOrDefault("Gelu"));
+        Assert.IsGreaterThan(0, fused.Fusions.GetValueOrDefault("Gelu") + fused.Fusions.GetValueOrDefault("Silu"));
         using (no_grad())
         {
             string[] values = [erf, mid, output];

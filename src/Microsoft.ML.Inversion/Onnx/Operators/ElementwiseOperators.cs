@@ -40,14 +40,13 @@ internal static class ElementwiseOperators
     public static Tensor[] HardSigmoid(OnnxNode node, Tensor?[] inputs) =>
         [(inputs.Required(node, 0) * node.Float("alpha", 0.2f) + node.Float("beta", 0.5f)).clamp(0.0, 1.0)];
 
-    /// <summary>x · max(0, min(1, x/6 + 1/2)), written out as ONNX defines it.</summary>
-    public static Tensor[] HardSwish(OnnxNode node, Tensor?[] inputs)
-    {
-        Tensor x = inputs.Required(node, 0);
-        return [x * (x / 6.0 + 0.5).clamp(0.0, 1.0)];
-    }
+    /// <summary>x · max(0, min(1, x/6 + 1/2)) as ONNX defines it: libtorch's hardswish, the same function in one pass.</summary>
+    public static Tensor[] HardSwish(OnnxNode node, Tensor?[] inputs) => [F.hardswish(inputs.Required(node, 0))];
 
     public static Tensor[] Erf(OnnxNode node, Tensor?[] inputs) => [inputs.Required(node, 0).erf()];
+
+    /// <summary>x · sigmoid(x), one pass (a fusion the importer makes; not an ONNX operator before opset 24).</summary>
+    public static Tensor[] Silu(OnnxNode node, Tensor?[] inputs) => [F.silu(inputs.Required(node, 0))];
 
     /// <summary>Gelu (opset 20): exact, x·Φ(x), or the tanh approximation.</summary>
     public static Tensor[] Gelu(OnnxNode node, Tensor?[] inputs)
