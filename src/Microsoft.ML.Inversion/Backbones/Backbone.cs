@@ -106,7 +106,8 @@ public abstract class Backbone : IDisposable
             Tensor[] outputs = ForwardCore(input, names.Select(n => n.Name).ToArray(), ExecutionSettings.Default);
             var aliasesOf = _aliases.GroupBy(a => a.Value).ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(a => a.Key).ToArray());
             return names.Select((n, i) => new BackboneLayer(n.Name, n.Operator, PerImageShape(outputs[i]),
-                aliasesOf.TryGetValue(n.Name, out var a) ? a : [])).ToArray();
+                aliasesOf.TryGetValue(n.Name, out var a) ? a : [])
+            { ConvolutionCount = ConvolutionCount(n.Name) }).ToArray();
         });
     }
 
@@ -134,8 +135,33 @@ public abstract class Backbone : IDisposable
             }
         });
         string operatorName = LayerNames.First(l => l.Name == canonical).Operator;
-        return new BackboneLayer(canonical, operatorName, shape, _aliases.Where(a => a.Value == canonical).Select(a => a.Key).ToArray());
+        return new BackboneLayer(canonical, operatorName, shape, _aliases.Where(a => a.Value == canonical).Select(a => a.Key).ToArray())
+        {
+            ConvolutionCount = ConvolutionCount(canonical),
+        };
     }
+
+    /// <summary>
+    /// The number of convolutions the network runs up to and including the canonical layer's output: the
+    /// convolution layers (<c>Conv</c>, <c>ConvTranspose</c>, TorchSharp's <c>Conv2d</c> …) listed in execution order
+    /// up to the layer. A subclass whose layer list nests (a module before its children) counts the children too.
+    /// </summary>
+    protected virtual int ConvolutionCount(string canonical)
+    {
+        int count = 0;
+        foreach (var (name, operatorName) in LayerNames)
+        {
+            if (IsConvolution(operatorName))
+                count++;
+            if (name == canonical)
+                return count;
+        }
+        return count;
+    }
+
+    /// <summary>Whether an operator or module type name is a convolution layer.</summary>
+    protected static bool IsConvolution(string operatorName) =>
+        operatorName.StartsWith("Conv", StringComparison.Ordinal) && !operatorName.StartsWith("ConvInteger", StringComparison.Ordinal);
 
     // A value's shape for one image: without its batch dimension; a graph's scalars (shape arithmetic) have none.
     private static long[] PerImageShape(Tensor value) => value.dim() == 0 ? [] : value.shape[1..];

@@ -10,6 +10,12 @@ public sealed record BackboneLayer(string Name, string Operator, IReadOnlyList<l
     /// <summary>The number of values the layer outputs for one image.</summary>
     public long ElementCount => Shape.Aggregate(1L, (p, d) => p * d);
 
+    /// <summary>
+    /// The number of convolution layers the network runs up to and including this layer (ResNet18: 1 at pool1, 5 at
+    /// stage1): how far past the stem it lies, where the stride alone cannot tell (pool1 and stage1 are both stride 4).
+    /// </summary>
+    public int ConvolutionCount { get; init; }
+
     /// <inheritdoc />
     public override string ToString() =>
         $"{Name} {Operator} [{string.Join("x", Shape)}]" + (Aliases.Count > 0 ? $" (alias {string.Join(", ", Aliases)})" : "");

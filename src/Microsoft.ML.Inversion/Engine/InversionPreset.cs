@@ -185,6 +185,13 @@ public sealed class InversionPreset
     /// </summary>
     private static readonly TotalVariationGuide Stride8Guide = AdaptiveGuide with { MaxGain = 16, ImageExponent = 4 };
 
+    /// <summary>
+    /// Stride 4 past the stem (stage1, more than two convolutions deep) on the pixel settings: v₀ = 0.65, γ = 2, gains up to 16 and the per-image exponent 4 of
+    /// stride 8. On the tuning set stage1's roughness lies inside 0.6–1.4 for all 33 photographs (25 with plain TV;
+    /// v₀ 0.57: 32, 0.5: 25) and its ncc rises 0.852 → 0.858 (docs/quality.md, tuning notes).
+    /// </summary>
+    private static readonly TotalVariationGuide Stride4Guide = new(0.65, Exponent: 2, MinGain: 0.25, MaxGain: 16, ImageExponent: 4);
+
     private static LayerSettings AdaptiveSettings(LayerGeometry layer, double b)
     {
         if (layer.IsHandcrafted)
@@ -193,8 +200,13 @@ public sealed class InversionPreset
         {
             // The 2026-11 settings converge long before their 350 steps at stride ≤ 4 (report set, tuning notes):
             // conv1 reaches the same feature error (0.022) in 100, stride 4 (pool1, stage1) its targets with room in
-            // 250 (stage1 ncc 0.894, target 0.85; 0.854 at 175).
-            return November2026Settings(layer, b).WithIterations(layer.Stride <= 2 ? 100 : 250);
+            // 250 (stage1 ncc 0.894, target 0.85; 0.854 at 175). Past the stem (stage1, not pool1) the TV follows Φ0 as
+            // deeper (Stride4Guide): flat photographs otherwise come out grainy there. The stem's maps vary much less
+            // from position to position (pool1 0.20 against stage1 0.55 on the tuning set), so the same guide would
+            // smooth pool1 sixteenfold (roughness 0.97 → 0.56).
+            LayerSettings pixels = November2026Settings(layer, b).WithIterations(layer.Stride <= 2 ? 100 : 250);
+            return layer.Stride <= 2 || layer.ConvolutionCount <= 2 ? pixels
+                : pixels.WithRegularizer<TotalVariationPrior>(tv => tv with { Guide = Stride4Guide }, new(1));
         }
         if (layer.IsGlobal)
         {

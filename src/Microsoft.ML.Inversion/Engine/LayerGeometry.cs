@@ -13,6 +13,12 @@ public sealed record LayerGeometry(int Stride, IReadOnlyList<long> OutputShape, 
     /// <summary>Whether the layer belongs to a hand-crafted representation (HOG, dense SIFT) rather than a network.</summary>
     public bool IsHandcrafted { get; init; }
 
+    /// <summary>
+    /// The number of convolution layers up to and including the layer (<see cref="Backbones.BackboneLayer.ConvolutionCount"/>);
+    /// 0 where unknown (geometry from a shape alone).
+    /// </summary>
+    public int ConvolutionCount { get; init; }
+
     /// <summary>The number of pixels of the images.</summary>
     public long PixelCount => InputHeight * InputWidth;
 
@@ -39,8 +45,15 @@ public sealed record LayerGeometry(int Stride, IReadOnlyList<long> OutputShape, 
 
     /// <summary>The geometry of a backbone's layer for images of the given size.</summary>
     /// <exception cref="ArgumentException">The images are too small to reach the layer.</exception>
-    public static LayerGeometry Of(Backbones.Backbone backbone, string layer, int height, int width) =>
-        From(backbone.DescribeLayer(layer, height, width).Shape, height, width) with { IsHandcrafted = backbone.IsHandcrafted };
+    public static LayerGeometry Of(Backbones.Backbone backbone, string layer, int height, int width)
+    {
+        Backbones.BackboneLayer description = backbone.DescribeLayer(layer, height, width);
+        return From(description.Shape, height, width) with
+        {
+            IsHandcrafted = backbone.IsHandcrafted,
+            ConvolutionCount = description.ConvolutionCount,
+        };
+    }
 
     /// <summary>Computes the geometry of a layer from its output shape at a given input size.</summary>
     public static LayerGeometry From(IReadOnlyList<long> outputShape, long inputHeight, long inputWidth)

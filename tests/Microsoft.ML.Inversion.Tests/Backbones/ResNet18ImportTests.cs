@@ -61,6 +61,17 @@ public sealed class ResNet18ImportTests
     }
 
     [TestMethod]
+    public void LayersCountTheConvolutionsBeforeThem()
+    {
+        // The stem is one convolution, stage1's two basic blocks two each, stage2 a projection shortcut more; all 22 by pool5.
+        var expected = new Dictionary<string, int> { ["conv1"] = 1, ["pool1"] = 1, ["stage1"] = 5, ["stage2"] = 10, ["stage4"] = 22, ["pool5"] = 22 };
+        foreach (var (alias, count) in expected)
+            Assert.AreEqual(count, Network.DescribeLayer(alias).ConvolutionCount, $"{alias}: {Network.DescribeLayer(alias).ConvolutionCount} convolutions");
+        Assert.AreEqual(5, Inversion.Engine.LayerGeometry.Of(Network, "stage1", 224, 224).ConvolutionCount, "the presets see it");
+        Assert.AreEqual(Network.DescribeLayer("stage3").ConvolutionCount, Network.DescribeLayers().Single(l => l.Aliases.Contains("stage3")).ConvolutionCount);
+    }
+
+    [TestMethod]
     public void TruncationRunsOnlyTheLayersBeforeTheTarget()
     {
         CollectionAssert.AreEqual(new[] { "Convolution249", "BatchNormalization251", "ReLU253" },

@@ -38,6 +38,9 @@ public sealed class TorchModuleBackboneTests
         CollectionAssert.AreEqual(new long[] { 256, 4, 4 }, backbone.DescribeLayer("layer3", 64, 64).Shape.ToArray());
         CollectionAssert.AreEqual(new long[] { 128, 8, 8 }, backbone.DescribeLayer("layer2.1.conv1", 64, 64).Shape.ToArray());
         Assert.IsFalse(backbone.Module.parameters().Any(p => p.requires_grad), "weights are frozen");
+        Assert.AreEqual(1, backbone.DescribeLayer("maxpool").ConvolutionCount, "the stem");
+        Assert.AreEqual(5, backbone.DescribeLayer("layer1").ConvolutionCount, "a container counts its children's convolutions");
+        Assert.AreEqual(6, backbone.DescribeLayer("layer2.0.conv1").ConvolutionCount, "a convolution counts itself");
     }
 
     [TestMethod]

@@ -7,8 +7,9 @@ namespace Microsoft.ML.Inversion.Tests.Engine;
 
 /// <summary>
 /// Issue 18's per-photograph targets for the default preset, on the real ResNet18 at full size (224×224): a flat
-/// photograph and a textured one both come out inside stage2's roughness window, and pool5 is not a grey square.
-/// The 2026-11 default fails both (foggy field at stage2: roughness 3.7; pool5 contrast 0.12–0.28).
+/// photograph and a textured one both come out inside stage1's and stage2's roughness windows, and pool5 is not a grey
+/// square. The 2026-11 default fails all three (lake at dusk at stage1: 4.37; foggy field at stage2: roughness 3.7;
+/// pool5 contrast 0.12–0.28).
 /// </summary>
 [TestClass]
 public sealed class DefaultPresetTests
@@ -30,6 +31,24 @@ public sealed class DefaultPresetTests
             Console.WriteLine($"{names[i]}: error {result.FeatureErrors[i]:F3} roughness {roughness:F2} contrast {contrast:F2}");
             Assert.IsTrue(roughness is >= 0.5 and <= 1.5, $"{names[i]}: roughness {roughness:F2} outside stage2's window 0.5–1.5");
             Assert.IsGreaterThanOrEqualTo(0.5, contrast, $"{names[i]}: contrast {contrast:F2} below 0.5");
+        }
+    }
+
+    [TestMethod]
+    public void Stage1KeepsADuskSkySmoothAndMossTextured()
+    {
+        // Plain TV (the 2026-11 settings) leaves lake at dusk at roughness 4.37; the Φ0-guided TV brings it to about 1.
+        using var scope = NewDisposeScope();
+        string[] names = [Path.Combine("tuning", "008-lake-dusk.jpg"), Path.Combine("tuning", "034-moss.jpg")];
+        Tensor originals = cat(names.Select(Photograph).ToArray(), 0);
+        var inverter = new FeatureInverter(BuiltInNetwork.ResNet18, "stage1", new InversionOptions { Preset = InversionPreset.Default });
+        using var result = inverter.InvertImages(originals);
+        for (int i = 0; i < names.Length; i++)
+        {
+            double roughness = ImageMeasures.Roughness(result.Images[i..(i + 1)], originals[i..(i + 1)]);
+            Console.WriteLine($"{names[i]}: error {result.FeatureErrors[i]:F3} roughness {roughness:F2}");
+            Assert.IsTrue(roughness is >= 0.6 and <= 1.4, $"{names[i]}: roughness {roughness:F2} outside stage1's window 0.6–1.4");
+            Assert.IsLessThanOrEqualTo(0.2, result.FeatureErrors[i], $"{names[i]}: feature error above stage1's target");
         }
     }
 
