@@ -118,7 +118,8 @@ public sealed class InversionPreset
     /// <summary>
     /// Ours, chosen by the quality command on the report and tuning photographs (docs/quality.md), with settings that
     /// adapt to the image through its target Φ0 alone (issue 18). Stride ≤ 4 (conv1, pool1, stage1): the papers'
-    /// pixels with the IJCV optimiser, C = 1000 (stride 2) or 300, in 100 (stride 2) or 250 steps. Deeper: a
+    /// pixels with the IJCV optimiser, C = 1000 (stride 2) or 300, in 100 (stride 2) or 250 steps, and past the stem
+    /// (stage1) a TV that Φ0 guides. Deeper: a
     /// decorrelated Fourier image (Lucid) with IJCV jitter plus small random scale and rotation, Adam (0.02 at stride
     /// 8, 0.01 deeper), C = 20 / 6.5 / 3 at stride 8 / 16 / 32, α = 6 at λα = 1, a TV that Φ0 guides
     /// (<see cref="TotalVariationGuide"/>: more where the target is flat, less on texture; at stride 8 also per image)
@@ -127,7 +128,7 @@ public sealed class InversionPreset
     /// contrast floor, 430 + 70 steps. <see cref="Default2026November"/> keeps the previous default.
     /// </summary>
     public static InversionPreset Default { get; } = new("default",
-        "ours: pixels + IJCV optimiser for stride ≤ 4 (100/250 steps); Fourier image + jitter/scale/rotate + Adam, TV guided by Φ0 and a contrast floor deeper; pool5 from a photograph-contrast start, 500 steps",
+        "ours: pixels + IJCV optimiser for stride ≤ 4 (100/250 steps, TV guided by Φ0 past the stem); Fourier image + jitter/scale/rotate + Adam, TV guided by Φ0 and a contrast floor deeper; pool5 from a photograph-contrast start, 500 steps",
         AdaptiveSettings, November2026Settings);
 
     /// <summary>
