@@ -141,27 +141,16 @@ public abstract class Backbone : IDisposable
         };
     }
 
-    /// <summary>
-    /// The number of convolutions the network runs up to and including the canonical layer's output: the
-    /// convolution layers (<c>Conv</c>, <c>ConvTranspose</c>, TorchSharp's <c>Conv2d</c> …) listed in execution order
-    /// up to the layer. A subclass whose layer list nests (a module before its children) counts the children too.
-    /// </summary>
-    protected virtual int ConvolutionCount(string canonical)
-    {
-        int count = 0;
-        foreach (var (name, operatorName) in LayerNames)
-        {
-            if (IsConvolution(operatorName))
-                count++;
-            if (name == canonical)
-                return count;
-        }
-        return count;
-    }
+    // The convolutions (Conv, ConvTranspose, TorchSharp's Conv2d …) listed in execution order up to the layer's output.
+    private int ConvolutionCount(string canonical) =>
+        LayerNames.Take(OutputPosition(canonical) + 1).Count(l => l.Operator.StartsWith("Conv", StringComparison.Ordinal)
+            && !l.Operator.StartsWith("ConvInteger", StringComparison.Ordinal));
 
-    /// <summary>Whether an operator or module type name is a convolution layer.</summary>
-    protected static bool IsConvolution(string operatorName) =>
-        operatorName.StartsWith("Conv", StringComparison.Ordinal) && !operatorName.StartsWith("ConvInteger", StringComparison.Ordinal);
+    /// <summary>
+    /// The index in <see cref="LayerNames"/> after which the canonical layer's output exists: its own entry, or, where the
+    /// list nests (a module before its children), the last entry inside it.
+    /// </summary>
+    protected virtual int OutputPosition(string canonical) => LayerNames.Select(l => l.Name).ToList().IndexOf(canonical);
 
     // A value's shape for one image: without its batch dimension; a graph's scalars (shape arithmetic) have none.
     private static long[] PerImageShape(Tensor value) => value.dim() == 0 ? [] : value.shape[1..];

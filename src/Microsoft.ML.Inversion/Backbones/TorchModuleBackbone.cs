@@ -53,12 +53,9 @@ public sealed class TorchModuleBackbone : Backbone
     protected override IReadOnlyList<(string Name, string Operator)> LayerNames => _layerNames;
 
     /// <inheritdoc />
-    /// <remarks>A container module's output comes after its children's, so they count too.</remarks>
-    protected override int ConvolutionCount(string canonical)
-    {
-        int last = Array.FindLastIndex(_layerNames, l => l.Name == canonical || l.Name.StartsWith(canonical + ".", StringComparison.Ordinal));
-        return _layerNames.Take(last + 1).Count(l => IsConvolution(l.Operator));
-    }
+    /// <remarks>A container module's output comes after its children's.</remarks>
+    protected override int OutputPosition(string canonical) =>
+        Array.FindLastIndex(_layerNames, l => l.Name == canonical || l.Name.StartsWith(canonical + ".", StringComparison.Ordinal));
 
     /// <inheritdoc />
     protected override Tensor[] ForwardCore(Tensor networkInput, IReadOnlyList<string> layers, ExecutionSettings execution)

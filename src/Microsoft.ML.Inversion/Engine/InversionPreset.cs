@@ -187,8 +187,8 @@ public sealed class InversionPreset
     private static readonly TotalVariationGuide Stride8Guide = AdaptiveGuide with { MaxGain = 16, ImageExponent = 4 };
 
     /// <summary>
-    /// Stride 4 past the stem (stage1, more than two convolutions deep) on the pixel settings: v₀ = 0.65, γ = 2, gains up to 16 and the per-image exponent 4 of
-    /// stride 8. On the tuning set stage1's roughness lies inside 0.6–1.4 for all 33 photographs (25 with plain TV;
+    /// Stride 4 past the stem (stage1, more than two convolutions deep) on the pixel settings: v₀ = 0.65, γ = 2, gains
+    /// up to 16 and the per-image exponent 4 of stride 8. On the tuning set stage1's roughness lies inside 0.6–1.4 for all 33 photographs (25 with plain TV;
     /// v₀ 0.57: 32, 0.5: 25) and its ncc rises 0.852 → 0.858 (docs/quality.md, tuning notes).
     /// </summary>
     private static readonly TotalVariationGuide Stride4Guide = new(0.65, Exponent: 2, MinGain: 0.25, MaxGain: 16, ImageExponent: 4);
