@@ -57,6 +57,10 @@ var report = new StringBuilder();
 double gflops = Timing.GemmGflops(quick ? 5 : 20);
 var flops = FlopCount.ForwardFlops(backbone, 224, 224);
 
+// Every section but the bfloat16 one times float32 steps, so that its figures stay comparable with earlier runs; the
+// default preset's bfloat16 (LayerSettings.ReducedPrecision) has a section of its own.
+ExecutionSettings float32 = backbone.OptimizationExecution with { ComputeType = ScalarType.Float32 };
+
 // 2. Our step against the bound and against a bare forward+backward of the same truncated network.
 var stepTimes = new List<(string Layer, double Flops, double Bare, double Ours, double Papers)>();
 foreach (string layer in layers)
@@ -66,7 +70,7 @@ foreach (string layer in layers)
     gflops = Math.Max(gflops, Timing.GemmGflops(quick ? 3 : 5));
     double[] times = Timing.Interleaved(rounds,
         () => Timing.BareForwardBackward(backbone, canonical, warmupSteps, measuredSteps),
-        () => Timing.OurStep(backbone, layer, photos[1], 1, warmupSteps, measuredSteps),
+        () => Timing.OurStep(backbone, layer, photos[1], 1, warmupSteps, measuredSteps, execution: float32),
         () => Timing.OurStep(backbone, layer, photos[1], 1, warmupSteps, measuredSteps, InversionPreset.Ijcv2016));
     stepTimes.Add((layer, stepFlops, times[0], times[1], times[2]));
 }
@@ -83,9 +87,9 @@ using (var unfoldedBackbone = PretrainedBackbones.ResNet18(foldBatchNormalizatio
     foreach (string layer in layers)
     {
         double[] foldTimes = Timing.Interleaved(rounds,
-            () => Timing.OurStep(backbone, layer, photos[1], 1, warmupSteps, measuredSteps, execution: ExecutionSettings.Default),
-            () => Timing.OurStep(unfoldedBackbone, layer, photos[1], 1, warmupSteps, measuredSteps, execution: ExecutionSettings.Default),
-            () => Timing.OurStep(backbone, layer, photos[1], 1, warmupSteps, measuredSteps));
+            () => Timing.OurStep(backbone, layer, photos[1], 1, warmupSteps, measuredSteps, execution: ExecutionSettings.Default with { ComputeType = ScalarType.Float32 }),
+            () => Timing.OurStep(unfoldedBackbone, layer, photos[1], 1, warmupSteps, measuredSteps, execution: ExecutionSettings.Default with { ComputeType = ScalarType.Float32 }),
+            () => Timing.OurStep(backbone, layer, photos[1], 1, warmupSteps, measuredSteps, execution: float32));
         foldRows.Add((layer, foldTimes[0], foldTimes[1], foldTimes[2]));
         Console.WriteLine($"{layer,-7} step folded {foldTimes[0] * 1e3,7:F1} ms  as written {foldTimes[1] * 1e3,7:F1} ms  ({foldTimes[0] / foldTimes[1]:F2}×)  folded + layout per operator {foldTimes[2] * 1e3,7:F1} ms ({foldTimes[2] / foldTimes[1]:F2}×)");
     }
@@ -109,7 +113,7 @@ var withoutParts = new (string Name, Func<LayerSettings, LayerSettings>? Change)
 };
 string partsCanonical = backbone.ResolveLayer(partsLayer);
 double[] partsTimes = Timing.Interleaved(rounds, withoutParts
-    .Select(v => (Func<double>)(() => Timing.OurStep(backbone, partsLayer, photos[1], 1, warmupSteps, measuredSteps, customize: v.Change)))
+    .Select(v => (Func<double>)(() => Timing.OurStep(backbone, partsLayer, photos[1], 1, warmupSteps, measuredSteps, customize: v.Change, execution: float32)))
     .Prepend(() => Timing.BareForwardBackward(backbone, partsCanonical, warmupSteps, measuredSteps)).ToArray());
 double partsBare = partsTimes[0];
 double[] withoutTimes = partsTimes[1..];
@@ -129,6 +133,23 @@ foreach (string layer in layers)
     Console.WriteLine($"{layer,-7} bare {standard * 1e3,7:F1} ms  channels-last {channelsLast * 1e3,7:F1} ms  ({channelsLast / standard:F2}×)");
 }
 
+// 2d. bfloat16 (the default preset's ReducedPrecision, pool1–stage4, where the CPU has it natively): the bare
+// forward+backward and our default step in float32 and in bfloat16, side by side.
+bool nativeBFloat16 = BFloat16Support.IsNative(backbone.Device);
+ExecutionSettings bfloat16 = backbone.OptimizationExecution with { ComputeType = ScalarType.BFloat16 };
+var precisionRows = new List<(string Layer, double BareFull, double BareReduced, double OursFull, double OursReduced)>();
+foreach (string layer in layers)
+{
+    string canonical = backbone.ResolveLayer(layer);
+    double[] precisionTimes = Timing.Interleaved(rounds,
+        () => Timing.BareForwardBackward(backbone, canonical, warmupSteps, measuredSteps, execution: float32),
+        () => Timing.BareForwardBackward(backbone, canonical, warmupSteps, measuredSteps, execution: bfloat16),
+        () => Timing.OurStep(backbone, layer, photos[1], 1, warmupSteps, measuredSteps, execution: float32),
+        () => Timing.OurStep(backbone, layer, photos[1], 1, warmupSteps, measuredSteps, execution: bfloat16));
+    precisionRows.Add((layer, precisionTimes[0], precisionTimes[1], precisionTimes[2], precisionTimes[3]));
+    Console.WriteLine($"{layer,-7} bare float32 {precisionTimes[0] * 1e3,7:F1} ms  bfloat16 {precisionTimes[1] * 1e3,7:F1} ms  ours float32 {precisionTimes[2] * 1e3,7:F1} ms  bfloat16 {precisionTimes[3] * 1e3,7:F1} ms ({precisionTimes[3] / precisionTimes[2]:F2}×)");
+}
+
 // 3. Batch throughput at a mid layer.
 const string batchLayer = "stage2";
 var throughput = new List<(int Batch, double ImagesPerSecond, double BareImagesPerSecond)>();
@@ -137,7 +158,7 @@ var batchImages = batchSizes.Select(b => cat(Enumerable.Range(0, b).Select(i => 
 string batchCanonical = backbone.ResolveLayer(batchLayer);
 double[] batchTimes = Timing.Interleaved(rounds, Enumerable.Range(0, batchSizes.Length).SelectMany(k => new Func<double>[]
 {
-    () => Timing.OurStep(backbone, batchLayer, batchImages[k], batchSizes[k], warmupSteps, measuredSteps),
+    () => Timing.OurStep(backbone, batchLayer, batchImages[k], batchSizes[k], warmupSteps, measuredSteps, execution: float32),
     () => Timing.BareForwardBackward(backbone, batchCanonical, warmupSteps, measuredSteps, batchSizes[k]),
 }).ToArray());
 for (int k = 0; k < batchSizes.Length; k++)
@@ -239,6 +260,17 @@ report.AppendLine("| layer | default layout (ms) | channels-last (ms) | ratio |"
 report.AppendLine("|---|---|---|---|");
 foreach (var r in layoutRows)
     report.AppendLine($"| {r.Layer} | {r.Standard * 1e3:F1} | {r.ChannelsLast * 1e3:F1} | {r.ChannelsLast / r.Standard:F2}× |");
+report.AppendLine();
+report.AppendLine("## bfloat16 steps (the default preset from pool1 to stage4)");
+report.AppendLine();
+report.AppendLine("The default preset runs the network in bfloat16 from pool1 to stage4 where the CPU has it natively (`LayerSettings.ReducedPrecision`, " +
+                  $"`BFloat16Support.IsNative`: {(nativeBFloat16 ? "yes on this machine" : "not on this machine, so its steps run in float32 and only the forced figures below use bfloat16")}); " +
+                  "the image, the optimiser and the scores stay float32. Each row forces the type (`ExecutionSettings.ComputeType`), side by side; the sections above time float32 steps.");
+report.AppendLine();
+report.AppendLine("| layer | bare float32 (ms) | bare bfloat16 (ms) | ratio | our step, float32 (ms) | our step, bfloat16 (ms) | ratio |");
+report.AppendLine("|---|---|---|---|---|---|---|");
+foreach (var r in precisionRows)
+    report.AppendLine($"| {r.Layer} | {r.BareFull * 1e3:F1} | {r.BareReduced * 1e3:F1} | {r.BareReduced / r.BareFull:F2}× | {r.OursFull * 1e3:F1} | {r.OursReduced * 1e3:F1} | {r.OursReduced / r.OursFull:F2}× |");
 report.AppendLine();
 report.AppendLine($"## Batch throughput at {batchLayer}");
 report.AppendLine();

@@ -42,6 +42,7 @@ internal static class SettingsOverride
                     "start" => settings with { Start = value == "noise" ? null : new StartImage(number(), settings.Start?.LayoutWeight ?? 0) },
                     "layout" => settings with { Start = new StartImage(settings.Start?.Contrast ?? 1, number()) },
                     "restorecontrast" => settings with { RestoreContrast = value == "on" },
+                    "precision" when value is "bf16" or "full" => settings with { ReducedPrecision = value == "bf16" },
                     "lr" => settings with { LearningRate = number() },
                     "jitter" => settings with { JitterAmount = (int)number() },
                     "scalerotate" => settings with { Transforms = value == "on" ? TransformFactory.JitterScaleRotate : TransformFactory.Jitter },
@@ -61,7 +62,7 @@ internal static class SettingsOverride
                             _ => throw new ArgumentException($"--set optimizer= takes rms, sgd or adam; got '{value}'."),
                         },
                     },
-                    _ => throw new ArgumentException($"--set does not know '{key}={value}'; keys: C, tv, guide, guidegamma, guidemin, guidemax, guideimage, guideoff, floor, floorweight, start, layout, restorecontrast, alphaweight, alpha, beta, tvform (isotropic|anisotropic), lr, jitter, scalerotate, param, optimizer."),
+                    _ => throw new ArgumentException($"--set does not know '{key}={value}'; keys: C, tv, guide, guidegamma, guidemin, guidemax, guideimage, guideoff, floor, floorweight, start, layout, restorecontrast, alphaweight, alpha, beta, tvform (isotropic|anisotropic), precision (bf16|full), lr, jitter, scalerotate, param, optimizer."),
                 };
             }
             return settings;

@@ -10,6 +10,7 @@ internal static class MachineDescription
             cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? cpu;
         double memoryGiB = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1024.0 * 1024 * 1024);
         return $"{cpu}, {Environment.ProcessorCount} cores, {memoryGiB:F0} GiB, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, " +
-               $"libtorch {TorchSharp.torch.__version__} CPU with {TorchSharp.torch.get_num_threads()} threads";
+               $"libtorch {TorchSharp.torch.__version__} CPU with {TorchSharp.torch.get_num_threads()} threads, " +
+               (Microsoft.ML.Inversion.Backbones.BFloat16Support.IsNative(TorchSharp.torch.CPU) ? "native bfloat16" : "no native bfloat16");
     }
 }

@@ -34,7 +34,7 @@ internal static class InversionRun
                     foreach (var (method, methodPreset) in methods)
                         output.Add(method == "learned"
                             ? LearnedRun.DecodeOne(backbone, layer, arguments, original, output, progress.AddTask($"{layer} {method}"))
-                            : InvertOne(backbone, layer, method, methodPreset, arguments.Iterations, original, output, RowOf(method), progress.AddTask($"{layer} {method}")));
+                            : InvertOne(backbone, layer, method, methodPreset, arguments, original, output, RowOf(method), progress.AddTask($"{layer} {method}")));
             });
 
         var table = new Table().AddColumns("layer", "method", "feature error", "ncc", "roughness", "contrast", "seconds");
@@ -46,13 +46,15 @@ internal static class InversionRun
         return 0;
     }
 
-    private static LayerRun InvertOne(Backbone backbone, string layer, string method, InversionPreset preset, int? iterations, Tensor original,
+    private static LayerRun InvertOne(Backbone backbone, string layer, string method, InversionPreset preset, ToolArguments arguments, Tensor original,
         RunOutput output, string sheetRow, ProgressTask task)
     {
         var options = new InversionOptions
         {
             Preset = preset,
-            Iterations = iterations,
+            Iterations = arguments.Iterations,
+            // Naming the backbone's own type keeps every step in it, whatever the preset asks.
+            Execution = arguments.Precision == "float32" ? backbone.OptimizationExecution with { ComputeType = ScalarType.Float32 } : null,
             RecordLossCurve = true,
             ProgressInterval = 5,
             Progress = new Reporter<InversionProgress>(p => { task.MaxValue = p.Iterations; task.Value = p.Iteration; }),

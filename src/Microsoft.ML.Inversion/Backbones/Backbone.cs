@@ -180,10 +180,30 @@ public abstract class Backbone : IDisposable
         execution ??= ExecutionSettings.Default;
         if (execution.ReluLeak != 0 && !SupportsReluLeak)
             throw new NotSupportedException($"Backbone '{Name}' cannot make its ReLUs leaky (ExecutionSettings.ReluLeak = {execution.ReluLeak}).");
+        ScalarType inputType = networkInput.dtype;
+        if (execution.ComputeType is { } computeType && computeType != inputType)
+        {
+            if (!SupportsComputeType(computeType))
+                throw new NotSupportedException($"Backbone '{Name}' cannot compute in {computeType} (ExecutionSettings.ComputeType).");
+            networkInput = networkInput.to_type(computeType);
+        }
+        else
+        {
+            execution = execution with { ComputeType = null };
+        }
         if (execution.ChannelsLast)
             networkInput = networkInput.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
-        return ForwardCore(networkInput, layers.Select(ResolveLayer).ToArray(), execution);
+        Tensor[] outputs = ForwardCore(networkInput, layers.Select(ResolveLayer).ToArray(), execution);
+        if (execution.ComputeType is null)
+            return outputs;
+        return outputs.Select(o => o.is_floating_point() && o.dtype != inputType ? o.to_type(inputType) : o).ToArray();
     }
+
+    /// <summary>
+    /// Whether the network can compute in <paramref name="type"/> while its weights stay in their own type
+    /// (<see cref="ExecutionSettings.ComputeType"/>). False here; imported ONNX graphs accept any floating-point type.
+    /// </summary>
+    public virtual bool SupportsComputeType(ScalarType type) => false;
 
     /// <summary>The output of <paramref name="layer"/> for RGB 0–255 images [N, 3, H, W] (preprocessing applied).</summary>
     public Tensor Featurize(Tensor rgb255, string layer)

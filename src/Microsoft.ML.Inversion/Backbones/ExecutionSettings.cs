@@ -1,3 +1,5 @@
+using static TorchSharp.torch;
+
 namespace Microsoft.ML.Inversion.Backbones;
 
 /// <summary>
@@ -32,6 +34,13 @@ public sealed record ExecutionSettings
     /// <see cref="SmallMapArea"/> keeps each part of the network in its faster layout. 0: channels-last throughout.
     /// </summary>
     public int ChannelsLastMinimumArea { get; init; }
+
+    /// <summary>
+    /// When set, the network computes in this floating-point type (e.g. bfloat16): the input is cast to it and the
+    /// outputs back to the input's type, so callers see their own type and gradients flow through both casts. Needs a
+    /// backbone whose <see cref="Backbone.SupportsComputeType"/> accepts it. Null (the default): the backbone's own type.
+    /// </summary>
+    public ScalarType? ComputeType { get; init; }
 
     /// <summary>14×14 positions: the maps below ResNet18's stage2 at 224×224 (<see cref="ChannelsLastMinimumArea"/>).</summary>
     public const int SmallMapArea = 14 * 14;

@@ -107,6 +107,9 @@ public sealed class OnnxBackbone : Backbone
     /// </summary>
     public override ExecutionSettings OptimizationExecution => ExecutionSettings.LayoutPerOperator;
 
+    /// <summary>Any floating-point type: the graph keeps a copy of its weights in each type asked for.</summary>
+    public override bool SupportsComputeType(ScalarType type) => type is ScalarType.BFloat16 or ScalarType.Float16 or ScalarType.Float32 or ScalarType.Float64;
+
     /// <inheritdoc />
     protected override string? ResolveExtra(string name) => _nodeNames.GetValueOrDefault(name);
 
@@ -114,9 +117,9 @@ public sealed class OnnxBackbone : Backbone
     protected override Tensor[] ForwardCore(Tensor networkInput, IReadOnlyList<string> layers, ExecutionSettings execution)
     {
         int area = execution.ChannelsLast ? execution.ChannelsLastMinimumArea : 0;
-        var settings = execution.ReluLeak == 0 && area == 0
+        var settings = execution.ReluLeak == 0 && area == 0 && execution.ComputeType is null
             ? OnnxExecutionSettings.Default
-            : new OnnxExecutionSettings { ReluLeak = execution.ReluLeak, ChannelsLastMinimumArea = area };
+            : new OnnxExecutionSettings { ReluLeak = execution.ReluLeak, ChannelsLastMinimumArea = area, ComputeType = execution.ComputeType };
         return Graph.Evaluate(networkInput, layers, settings);
     }
 

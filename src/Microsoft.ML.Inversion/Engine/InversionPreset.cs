@@ -125,7 +125,11 @@ public sealed class InversionPreset
     /// (<see cref="TotalVariationGuide"/>: more where the target is flat, less on texture; at stride 8 also per image)
     /// and a contrast floor (<see cref="ContrastFloorPrior"/>), 300 jittered steps then 50 at a tenth of the rate.
     /// Global embeddings (pool5): a start at a photograph's contrast in the mean image's layout, α = 6, light TV, a
-    /// contrast floor, 430 + 70 steps. <see cref="Default2026November"/> keeps the previous default.
+    /// contrast floor, 430 + 70 steps. From stride 4 to stride 32, pool5 and conv1 excepted, the network runs in
+    /// bfloat16 where the CPU has it natively (<see cref="LayerSettings.ReducedPrecision"/>): steps 0.59–0.70× as long,
+    /// the same feature errors within 0.004 on the report set (docs/quality.md, tuning notes). conv1 gains nothing
+    /// from it (its steps are too small), and pool5's ncc falls below its target with it (0.211 → 0.183).
+    /// <see cref="Default2026November"/> keeps the previous default.
     /// </summary>
     public static InversionPreset Default { get; } = new("default",
         "ours: pixels + IJCV optimiser for stride ≤ 4 (100/250 steps, TV guided by Φ0 past the stem); Fourier image + jitter/scale/rotate + Adam, TV guided by Φ0 and a contrast floor deeper; pool5 from a photograph-contrast start, 500 steps",
@@ -206,7 +210,10 @@ public sealed class InversionPreset
             // from position to position (pool1 0.20 against stage1 0.55 on the tuning set), so the same guide would
             // smooth pool1 sixteenfold (roughness 0.97 → 0.56).
             LayerSettings pixels = November2026Settings(layer, b).WithIterations(layer.Stride <= 2 ? 100 : 250);
-            return layer.Stride <= 2 || layer.ConvolutionCount <= 2 ? pixels
+            if (layer.Stride <= 2)
+                return pixels;
+            pixels = pixels with { ReducedPrecision = true };
+            return layer.ConvolutionCount <= 2 ? pixels
                 : pixels.WithRegularizer<TotalVariationPrior>(tv => tv with { Guide = Stride4Guide }, new(1));
         }
         if (layer.IsGlobal)
@@ -246,6 +253,7 @@ public sealed class InversionPreset
                 new ContrastFloorPrior(10, layer.Stride <= 8 ? 0.6 : 0.5),
             ],
             LearningRate = layer.Stride <= 8 ? 0.02 : settings.LearningRate,
+            ReducedPrecision = true,
         };
     }
 

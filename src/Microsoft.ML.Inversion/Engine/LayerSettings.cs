@@ -44,6 +44,15 @@ public sealed record LayerSettings
     /// </summary>
     public StartImage? Start { get; init; }
 
+    /// <summary>
+    /// Whether the optimisation runs the network in bfloat16 where that is native and supported
+    /// (<see cref="Backbones.BFloat16Support.IsNative"/>, <see cref="Backbones.Backbone.SupportsComputeType"/>): about 1.8× faster steps on
+    /// a CPU with AVX-512 BF16. The image, its gradient, the optimiser and the target Φ0 stay float32, and the
+    /// result's scores are computed in float32. Elsewhere, or when <see cref="InversionOptions.Execution"/> names a
+    /// <see cref="Backbones.ExecutionSettings.ComputeType"/>, the network runs as asked. Default false.
+    /// </summary>
+    public bool ReducedPrecision { get; init; }
+
     /// <summary>The update rule.</summary>
     public OptimizerFactory Optimizer { get; init; } = OptimizerFactory.MomentumRms();
 
@@ -103,6 +112,6 @@ public sealed record LayerSettings
     public string Describe() =>
         $"{Parameterization.Name}, {Optimizer.Name} lr {LearningRate:G3}, C {DataWeight:G3}, " +
         $"{(Regularizers.Count == 0 ? "no priors" : string.Join(", ", Regularizers.Select(r => r.Describe())))}, " +
-        $"{Transforms.Name} {JitterAmount}, {(Start is null ? "" : Start.Describe() + ", ")}{Iterations} it{(RestoreContrast ? ", contrast restored" : "")} " +
+        $"{Transforms.Name} {JitterAmount}, {(Start is null ? "" : Start.Describe() + ", ")}{Iterations} it{(RestoreContrast ? ", contrast restored" : "")}{(ReducedPrecision ? ", bfloat16 where native" : "")} " +
         $"({string.Join(" + ", Schedule.Select(p => $"{p.Iterations}×{p.RateMultiplier:G2}{(p.Jitter ? "" : " no-jitter")}"))})";
 }

@@ -81,7 +81,7 @@ public abstract class OptimizationTask
             Height = height,
             Width = width,
             StartImages = start.StartImages,
-            Execution = AdaptExecution(options.Execution ?? backbone.OptimizationExecution, backbone),
+            Execution = WithPrecision(AdaptExecution(options.Execution ?? backbone.OptimizationExecution, backbone), settings, backbone),
             RecordLossCurve = options.RecordLossCurve,
             Progress = options.Progress,
             ProgressInterval = options.ProgressInterval,
@@ -94,6 +94,12 @@ public abstract class OptimizationTask
         double[] scores = Score(context, start, input, backbone.Forward(input, canonical));
         return new TaskOutcome(images, scores, ScoreName, outcome.Steps, stopwatch.Elapsed.TotalSeconds, outcome.LossCurves, settings);
     }
+
+    /// <summary>bfloat16 for settings that ask for reduced precision, where the backbone and its device support it natively and the caller named no type.</summary>
+    private static ExecutionSettings WithPrecision(ExecutionSettings execution, LayerSettings settings, Backbone backbone) =>
+        settings.ReducedPrecision && execution.ComputeType is null && backbone.SupportsComputeType(ScalarType.BFloat16) && BFloat16Support.IsNative(backbone.Device)
+            ? execution with { ComputeType = ScalarType.BFloat16 }
+            : execution;
 
     /// <summary>Per-image values [N] as doubles.</summary>
     protected static double[] ToDoubles(Tensor values) => values.cpu().to_type(ScalarType.Float64).data<double>().ToArray();

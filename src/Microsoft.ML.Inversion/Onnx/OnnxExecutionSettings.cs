@@ -14,4 +14,11 @@ public sealed record OnnxExecutionSettings
     /// back to the default layout (see <c>ExecutionSettings.ChannelsLastMinimumArea</c>); 0 leaves layouts as they come.
     /// </summary>
     public int ChannelsLastMinimumArea { get; init; }
+
+    /// <summary>
+    /// When set, the graph computes in this floating-point type: the input is expected in it and every floating-point
+    /// constant is read from a copy in it (made once per type, kept until the module is disposed). Null: the type the
+    /// graph was imported in.
+    /// </summary>
+    public TorchSharp.torch.ScalarType? ComputeType { get; init; }
 }

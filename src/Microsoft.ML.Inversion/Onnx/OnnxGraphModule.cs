@@ -22,11 +22,13 @@ public sealed class OnnxGraphModule : nn.Module<Tensor, Tensor>
     private readonly Dictionary<string, string> _constantBuffers = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ExecutionPlan> _plans = new(StringComparer.Ordinal);
     private readonly NodeFusion[] _fusions = [];
+    private readonly ConcurrentDictionary<ScalarType, Lazy<Dictionary<string, Tensor>>> _castConstants = new();
 
     private OnnxGraphModule(string sourcePath, ModelProto model, OnnxImportOptions options)
         : base(Path.GetFileNameWithoutExtension(sourcePath))
     {
         SourcePath = sourcePath;
+        FloatType = options.FloatType;
         GraphProto graph = model.Graph;
         Opset = OnnxGraphValidator.DefaultOpset(model, sourcePath);
 
@@ -166,6 +168,9 @@ public sealed class OnnxGraphModule : nn.Module<Tensor, Tensor>
     /// <summary>The file the module was imported from.</summary>
     public string SourcePath { get; }
 
+    /// <summary>The floating-point type the weights were imported in (<see cref="OnnxImportOptions.FloatType"/>).</summary>
+    public ScalarType FloatType { get; }
+
     /// <summary>The default-domain opset the file was exported with.</summary>
     public long Opset { get; }
 
@@ -245,9 +250,8 @@ public sealed class OnnxGraphModule : nn.Module<Tensor, Tensor>
         settings ??= OnnxExecutionSettings.Default;
         ExecutionPlan plan = _plans.GetOrAdd(string.Join("\n", valueNames), _ => Plan(valueNames));
         var values = new Dictionary<string, Tensor>(StringComparer.Ordinal) { [InputName] = input };
-        var buffers = named_buffers().ToDictionary(b => b.name, b => b.buffer, StringComparer.Ordinal);
-        foreach (var (valueName, bufferName) in _constantBuffers)
-            values[valueName] = buffers[bufferName];
+        foreach (var (valueName, constant) in ConstantsFor(settings.ComputeType ?? FloatType))
+            values[valueName] = constant;
 
         for (int step = 0; step < plan.Steps.Length; step++)
         {
@@ -289,6 +293,40 @@ public sealed class OnnxGraphModule : nn.Module<Tensor, Tensor>
                     value.Dispose();
         }
         return valueNames.Select(n => values.TryGetValue(n, out var v) ? v : throw new ArgumentException($"'{n}' is not a value of '{SourcePath}'.")).ToArray();
+    }
+
+    /// <summary>
+    /// The constants by value name in <paramref name="type"/>: the module's buffers for the import type, else copies
+    /// of the floating-point ones in that type (integer constants such as shapes are shared), made on first use.
+    /// </summary>
+    private IReadOnlyDictionary<string, Tensor> ConstantsFor(ScalarType type)
+    {
+        var buffers = named_buffers().ToDictionary(b => b.name, b => b.buffer, StringComparer.Ordinal);
+        if (type == FloatType)
+            return _constantBuffers.ToDictionary(c => c.Key, c => buffers[c.Value], StringComparer.Ordinal);
+        return _castConstants.GetOrAdd(type, t => new Lazy<Dictionary<string, Tensor>>(() =>
+        {
+            using var noGrad = no_grad();
+            return _constantBuffers.ToDictionary(c => c.Key, c =>
+            {
+                Tensor buffer = buffers[c.Value];
+                return buffer.is_floating_point() ? buffer.to_type(t).DetachFromDisposeScope() : buffer;
+            }, StringComparer.Ordinal);
+        })).Value;
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            var buffers = named_buffers().Select(b => b.buffer).ToHashSet(ReferenceEqualityComparer.Instance);
+            foreach (var copies in _castConstants.Values.Where(l => l.IsValueCreated))
+                foreach (Tensor copy in copies.Value.Values.Where(c => !buffers.Contains(c)))
+                    copy.Dispose();
+            _castConstants.Clear();
+        }
+        base.Dispose(disposing);
     }
 
     /// <summary>The nodes the values depend on, in execution order.</summary>
