@@ -20,12 +20,19 @@ dotnet tool install Inversion.ML.Tool --version "$version" --tool-path "$work/to
 
 inversion="$work/tools/inversion"
 "$inversion" --help > "$work/help.txt"
-for option in --image --layers --layer --iterations --preset --method --task --channels --channel --positions --model --mean --std --range --bgr --representation --out --list-layers --help; do
+for option in --image --layers --layer --iterations --preset --precision --method --task --channels --channel --positions --model --mean --std --range --bgr --representation --out --list-layers --help; do
   grep -q -- "^  $option .*(default: " "$work/help.txt" || fail "--help does not list $option with its default"
 done
 set +e; "$inversion" --iterations zero >/dev/null 2>"$work/mistake.txt"; code=$?; set -e
 [ "$code" = 2 ] || fail "a mistake should exit with code 2, got $code"
 [ "$(wc -l < "$work/mistake.txt")" = 1 ] || fail "a mistake should print one line, got: $(cat "$work/mistake.txt")"
+
+# Every step in float32 on request; a type it does not know is a mistake naming the option.
+"$inversion" --image "$repo/tests/images/coffee.png" --layers stage2 --iterations 4 --precision float32 --out "$work/float32" >"$work/float32.log" 2>&1 \
+  || { cat "$work/float32.log"; fail "--precision float32 failed"; }
+[ -s "$work/float32/stage2-ours.png" ] || fail "--precision float32 wrote no stage2 image: $(ls "$work/float32")"
+set +e; "$inversion" --precision half --layers stage2 --iterations 4 --out "$work/half" >/dev/null 2>"$work/precision-mistake.txt"; code=$?; set -e
+[ "$code" = 2 ] && grep -q -- "--precision" "$work/precision-mistake.txt" || fail "--precision half should exit 2 naming --precision, got $code: $(cat "$work/precision-mistake.txt")"
 
 # One unit per channel: a file per unit; a position count that fits neither is a mistake.
 "$inversion" --task maximize --layers stage1 --channels 3,7 --positions 100 --iterations 4 --out "$work/units" >"$work/units.log" 2>&1 \

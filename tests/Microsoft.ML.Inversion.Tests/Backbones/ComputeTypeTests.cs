@@ -14,13 +14,7 @@ public sealed class ComputeTypeTests
         OnnxBackbone network = BuiltInNetwork.ResNet18;
         Tensor input = network.Preprocessing.ToNetworkInput(ImageTensors.LoadCentered(TestEnvironment.Photograph("chelsea.png"), 96, 96));
 
-        (Tensor Features, Tensor Gradient) Run(ExecutionSettings execution)
-        {
-            Tensor x = input.detach().clone().requires_grad_(true);
-            Tensor features = network.Forward(x, "stage3", execution);
-            features.square().sum().backward();
-            return (features.detach(), x.grad!.clone());
-        }
+        (Tensor Features, Tensor Gradient) Run(ExecutionSettings execution) => ForwardAndGradient.Run(network, input, "stage3", execution);
 
         var full = Run(network.OptimizationExecution);
         var reduced = Run(network.OptimizationExecution with { ComputeType = ScalarType.BFloat16 });
