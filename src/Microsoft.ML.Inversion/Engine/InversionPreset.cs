@@ -127,8 +127,9 @@ public sealed class InversionPreset
     /// Global embeddings (pool5): a start at a photograph's contrast in the mean image's layout, α = 6, light TV, a
     /// contrast floor, 430 + 70 steps. From stride 4 to stride 32, pool5 and conv1 excepted, the network runs in
     /// bfloat16 where the CPU has it natively (<see cref="LayerSettings.ReducedPrecision"/>): steps 0.59–0.70× as long,
-    /// the same feature errors within 0.004 on the report set (docs/quality.md, tuning notes). conv1 gains nothing
-    /// from it (its steps are too small), and pool5's ncc falls below its target with it (0.211 → 0.183).
+    /// the same feature errors within 0.004 on the report set (docs/quality.md, tuning notes). conv1's 100 short steps
+    /// gain less than the one-off weight copy and kernel set-up cost (1.7 → 1.9 s per image), and pool5's ncc falls
+    /// below its target with it (0.211 → 0.183).
     /// <see cref="Default2026November"/> keeps the previous default.
     /// </summary>
     public static InversionPreset Default { get; } = new("default",
