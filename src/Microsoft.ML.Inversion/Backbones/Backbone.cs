@@ -187,7 +187,7 @@ public abstract class Backbone : IDisposable
                 throw new NotSupportedException($"Backbone '{Name}' cannot compute in {computeType} (ExecutionSettings.ComputeType).");
             networkInput = networkInput.to_type(computeType);
         }
-        else
+        else if (execution.ComputeType is not null)
         {
             execution = execution with { ComputeType = null };
         }

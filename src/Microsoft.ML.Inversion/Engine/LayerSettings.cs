@@ -46,8 +46,8 @@ public sealed record LayerSettings
 
     /// <summary>
     /// Whether the optimisation runs the network in bfloat16 where that is native and supported
-    /// (<see cref="Backbones.BFloat16Support.IsNative"/>, <see cref="Backbones.Backbone.SupportsComputeType"/>): about 1.8× faster steps on
-    /// a CPU with AVX-512 BF16. The image, its gradient, the optimiser and the target Φ0 stay float32, and the
+    /// (<see cref="Backbones.BFloat16Support.IsNative"/>, <see cref="Backbones.Backbone.SupportsComputeType"/>): ResNet18's steps take 0.6–0.7× as
+    /// long on a CPU with AVX-512 BF16 (docs/benchmarks.md). The image, its gradient, the optimiser and the target Φ0 stay float32, and the
     /// result's scores are computed in float32. Elsewhere, or when <see cref="InversionOptions.Execution"/> names a
     /// <see cref="Backbones.ExecutionSettings.ComputeType"/>, the network runs as asked. Default false.
     /// </summary>
