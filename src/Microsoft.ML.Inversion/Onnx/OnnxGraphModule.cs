@@ -297,22 +297,22 @@ public sealed class OnnxGraphModule : nn.Module<Tensor, Tensor>
 
     /// <summary>
     /// The constants by value name in <paramref name="type"/>: the module's buffers for the import type, else copies
-    /// of the floating-point ones in that type (integer constants such as shapes are shared), made on first use.
+    /// of the floating-point ones in that type (integer constants such as shapes are shared), made on first use and
+    /// then read without touching the buffers.
     /// </summary>
-    private IReadOnlyDictionary<string, Tensor> ConstantsFor(ScalarType type)
+    private IEnumerable<KeyValuePair<string, Tensor>> ConstantsFor(ScalarType type)
     {
+        if (type != FloatType)
+            return _castConstants.GetOrAdd(type, t => new Lazy<Dictionary<string, Tensor>>(() => CastConstants(t))).Value;
         var buffers = named_buffers().ToDictionary(b => b.name, b => b.buffer, StringComparer.Ordinal);
-        if (type == FloatType)
-            return _constantBuffers.ToDictionary(c => c.Key, c => buffers[c.Value], StringComparer.Ordinal);
-        return _castConstants.GetOrAdd(type, t => new Lazy<Dictionary<string, Tensor>>(() =>
-        {
-            using var noGrad = no_grad();
-            return _constantBuffers.ToDictionary(c => c.Key, c =>
-            {
-                Tensor buffer = buffers[c.Value];
-                return buffer.is_floating_point() ? buffer.to_type(t).DetachFromDisposeScope() : buffer;
-            }, StringComparer.Ordinal);
-        })).Value;
+        return _constantBuffers.Select(c => KeyValuePair.Create(c.Key, buffers[c.Value]));
+    }
+
+    private Dictionary<string, Tensor> CastConstants(ScalarType type)
+    {
+        using var noGrad = no_grad();
+        return ConstantsFor(FloatType).ToDictionary(c => c.Key,
+            c => c.Value.is_floating_point() ? c.Value.to_type(type).DetachFromDisposeScope() : c.Value, StringComparer.Ordinal);
     }
 
     /// <inheritdoc />
