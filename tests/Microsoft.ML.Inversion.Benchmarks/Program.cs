@@ -261,9 +261,9 @@ report.AppendLine("|---|---|---|---|");
 foreach (var r in layoutRows)
     report.AppendLine($"| {r.Layer} | {r.Standard * 1e3:F1} | {r.ChannelsLast * 1e3:F1} | {r.ChannelsLast / r.Standard:F2}× |");
 report.AppendLine();
-report.AppendLine("## bfloat16 steps (the default preset from pool1 to stage4)");
+report.AppendLine("## bfloat16 steps (the default preset from pool1 on)");
 report.AppendLine();
-report.AppendLine("The default preset runs the network in bfloat16 from pool1 to stage4 where the CPU has it natively (`LayerSettings.ReducedPrecision`, " +
+report.AppendLine("The default preset runs the network in bfloat16 from pool1 on (conv1 excepted) where the CPU has it natively (`LayerSettings.ReducedPrecision`, " +
                   $"`BFloat16Support.IsNative`: {(nativeBFloat16 ? "yes on this machine" : "not on this machine, so its steps run in float32 and only the forced figures below use bfloat16")}); " +
                   "the image, the optimiser and the scores stay float32. Each row forces the type (`ExecutionSettings.ComputeType`), side by side; the sections above time float32 steps.");
 report.AppendLine();

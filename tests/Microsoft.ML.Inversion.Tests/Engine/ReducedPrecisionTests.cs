@@ -6,20 +6,20 @@ using static TorchSharp.torch;
 namespace Microsoft.ML.Inversion.Tests.Engine;
 
 /// <summary>
-/// The default preset runs the network in bfloat16 from pool1 to stage4 where the CPU has it natively (issue 18's
+/// The default preset runs the network in bfloat16 from pool1 on where the CPU has it natively (issue 18's
 /// cheaper steps); the image, the optimiser and every score stay float32.
 /// </summary>
 [TestClass]
 public sealed class ReducedPrecisionTests
 {
     [TestMethod]
-    public void TheDefaultAsksForBFloat16FromPool1ToStage4Only()
+    public void TheDefaultAsksForBFloat16FromPool1On()
     {
         OnnxBackbone network = BuiltInNetwork.ResNet18;
         string[] reduced = PretrainedBackbones.ResNet18Layers
             .Where(l => InversionPreset.Default.SettingsFor(LayerGeometry.Of(network, l, 224, 224), network.TypicalPixelNorm).ReducedPrecision)
             .ToArray();
-        CollectionAssert.AreEqual(new[] { "pool1", "stage1", "stage2", "stage3", "stage4" }, reduced, "conv1 gains less than the one-off weight copy costs; pool5 loses ncc");
+        CollectionAssert.AreEqual(new[] { "pool1", "stage1", "stage2", "stage3", "stage4", "pool5" }, reduced, "conv1 gains less than the one-off weight copy costs");
         foreach (string layer in PretrainedBackbones.ResNet18Layers)
             Assert.IsFalse(InversionPreset.Default2026November.SettingsFor(LayerGeometry.Of(network, layer, 224, 224), network.TypicalPixelNorm).ReducedPrecision,
                 $"default-2026-11 stays float32 at {layer}");
