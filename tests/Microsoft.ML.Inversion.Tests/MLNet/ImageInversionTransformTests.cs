@@ -122,6 +122,34 @@ public sealed class ImageInversionTransformTests
     }
 
     [TestMethod]
+    public void FullPrecisionGivesTheFloat32InversionAndIsSaved()
+    {
+        var context = new MLContext();
+        IDataView data = MLNetTestData.Photos(context, 64, 1);
+        var options = Cheap("stage1", 10);
+        options.FullPrecision = true;
+        using var transformer = context.Transforms.InvertImageRepresentation(options).Fit(data);
+        string path = Path.Combine(TestEnvironment.NewTempFolder(), "inversion.json");
+        transformer.SaveTo(path);
+        StringAssert.Contains(File.ReadAllText(path), "\"FullPrecision\": true");
+        using var loaded = context.Transforms.LoadImageInversion(path);
+        ReconstructionRow row = context.Data.CreateEnumerable<ReconstructionRow>(loaded.Transform(data), reuseRowObject: false).Single();
+
+        using var scope = NewDisposeScope();
+        Tensor original = ImageTensors.FromMLImage(MLNetTestData.Photo(TestEnvironment.PhotographNames[0], 64));
+        var network = BuiltInNetwork.ResNet18;
+        using var expected = new FeatureInverter(network, "stage1", new InversionOptions
+        {
+            Iterations = 10,
+            Seed = options.Seed,
+            Execution = network.OptimizationExecution with { ComputeType = ScalarType.Float32 },
+        }).InvertImages(original);
+        Assert.AreEqual(expected.FeatureErrors[0], row.FeatureError, 1e-5, "the step's row is the float32 inversion's");
+        Tensor difference = (ImageTensors.FromMLImage(row.Reconstruction!) - expected.Images.round()).abs();
+        Assert.IsLessThan(0.05, difference.mean().item<float>(), "the step's image is the float32 inversion's");
+    }
+
+    [TestMethod]
     public void ProgressNamesRowsAndCancellationStopsPromptly()
     {
         var context = new MLContext();
