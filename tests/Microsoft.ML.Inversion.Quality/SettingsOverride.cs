@@ -43,6 +43,7 @@ internal static class SettingsOverride
                     "layout" => settings with { Start = new StartImage(settings.Start?.Contrast ?? 1, number()) },
                     "restorecontrast" => settings with { RestoreContrast = value == "on" },
                     "precision" when value is "bf16" or "full" => settings with { ReducedPrecision = value == "bf16" },
+                    "schedule" => settings with { Schedule = ParseSchedule(value) },
                     "lr" => settings with { LearningRate = number() },
                     "jitter" => settings with { JitterAmount = (int)number() },
                     "scalerotate" => settings with { Transforms = value == "on" ? TransformFactory.JitterScaleRotate : TransformFactory.Jitter },
@@ -62,10 +63,20 @@ internal static class SettingsOverride
                             _ => throw new ArgumentException($"--set optimizer= takes rms, sgd or adam; got '{value}'."),
                         },
                     },
-                    _ => throw new ArgumentException($"--set does not know '{key}={value}'; keys: C, tv, guide, guidegamma, guidemin, guidemax, guideimage, guideoff, floor, floorweight, start, layout, restorecontrast, alphaweight, alpha, beta, tvform (isotropic|anisotropic), precision (bf16|full), lr, jitter, scalerotate, param, optimizer."),
+                    _ => throw new ArgumentException($"--set does not know '{key}={value}'; keys: C, tv, guide, guidegamma, guidemin, guidemax, guideimage, guideoff, floor, floorweight, start, layout, restorecontrast, alphaweight, alpha, beta, tvform (isotropic|anisotropic), precision (bf16|full), schedule (steps:rate:j|steps:rate:n ..., j with jitter, n without), lr, jitter, scalerotate, param, optimizer."),
                 };
             }
             return settings;
         };
     }
+
+    /// <summary>Parses <c>330:1:j|70:0.1:n</c>: each phase's steps, rate multiplier and j (jitter) or n (none).</summary>
+    private static SchedulePhase[] ParseSchedule(string text) =>
+        text.Split('|').Select(phase =>
+        {
+            string[] parts = phase.Split(':');
+            if (parts.Length != 3 || parts[2] is not ("j" or "n"))
+                throw new ArgumentException($"--set schedule= takes steps:rate:j or steps:rate:n phases separated by '|'; got '{phase}'.");
+            return new SchedulePhase(int.Parse(parts[0], CultureInfo.InvariantCulture), double.Parse(parts[1], CultureInfo.InvariantCulture), Jitter: parts[2] == "j");
+        }).ToArray();
 }
