@@ -250,16 +250,18 @@ public sealed class InversionPreset
         // with the falling rate, error 0.264 → 0.263. The falling rate smooths stage3 a little more, so its λTV is 0.5
         // (0.6 before): astronaut 0.49 → 0.53 (window 0.5–1.5), 25 → 27 of the 33 tuning photographs inside.
         LayerSettings settings = November2026Settings(layer, b);
+        TotalVariationPrior Guided(TotalVariationPrior tv) => layer.Stride switch
+        {
+            <= 8 => tv with { Weight = 1.8 * tv.Weight, Guide = Stride8Guide },
+            <= 16 => tv with { Weight = 0.5, Guide = AdaptiveGuide },
+            _ => tv with { Guide = AdaptiveGuide },
+        };
         return settings with
         {
-            DataWeight = layer.Stride <= 8 ? settings.DataWeight : layer.Stride <= 16 ? 6.5 : 4.5,
+            DataWeight = layer.Stride switch { <= 8 => settings.DataWeight, <= 16 => 6.5, _ => 4.5 },
             Regularizers =
             [
-                .. settings.Regularizers.Select(r => r is TotalVariationPrior tv
-                    ? layer.Stride <= 8 ? tv with { Weight = 1.8 * tv.Weight, Guide = Stride8Guide }
-                    : layer.Stride <= 16 ? tv with { Weight = 0.5, Guide = AdaptiveGuide }
-                    : tv with { Guide = AdaptiveGuide }
-                    : r),
+                .. settings.Regularizers.Select(r => r is TotalVariationPrior tv ? Guided(tv) : r),
                 new ContrastFloorPrior(10, layer.Stride <= 8 ? 0.6 : 0.5),
             ],
             LearningRate = layer.Stride <= 8 ? 0.02 : settings.LearningRate,
@@ -271,7 +273,7 @@ public sealed class InversionPreset
     /// <summary>
     /// <paramref name="phaseSteps"/> jittered steps at each of 2, 1.5, 1 and 0.5 times the rate, then as many at a tenth
     /// without jitter. Measured against the 2026-11 schedule (a constant rate, then a tenth without jitter; tuning notes,
-    /// 2026-12-04): from stage2 to pool5 the decaying rate reaches the same or a lower feature error in 0.6–0.85× the
+    /// 2026-12-04): from stage2 to pool5 the decaying rate reaches the same or a lower feature error in 0.63–0.86× the
     /// steps (stage3 on the tuning set: 0.210 in 300 steps against 0.235 in 350; pool5 on the report set 0.110 in 250
     /// against 0.109 in 400).
     /// </summary>
