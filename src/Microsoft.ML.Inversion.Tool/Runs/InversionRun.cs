@@ -53,8 +53,7 @@ internal static class InversionRun
         {
             Preset = preset,
             Iterations = arguments.Iterations,
-            // Naming the backbone's own type keeps every step in it, whatever the preset asks.
-            Execution = arguments.Precision == "float32" ? backbone.OptimizationExecution with { ComputeType = ScalarType.Float32 } : null,
+            Execution = arguments.Precision == "float32" ? backbone.Float32OptimizationExecution : null,
             RecordLossCurve = true,
             ProgressInterval = 5,
             Progress = new Reporter<InversionProgress>(p => { task.MaxValue = p.Iterations; task.Value = p.Iteration; }),

@@ -171,6 +171,12 @@ public abstract class Backbone : IDisposable
     /// </summary>
     public virtual ExecutionSettings OptimizationExecution => ExecutionSettings.Default;
 
+    /// <summary>
+    /// <see cref="OptimizationExecution"/> with every step in float32, whatever the preset asks (a preset's reduced
+    /// precision applies only where the caller named no type), so that results are the same on every machine.
+    /// </summary>
+    public ExecutionSettings Float32OptimizationExecution => OptimizationExecution with { ComputeType = ScalarType.Float32 };
+
     /// <summary>The outputs of several layers in one pass.</summary>
     /// <exception cref="NotSupportedException">A ReLU leak is asked of a backbone that cannot make its ReLUs leaky.</exception>
     public Tensor[] Forward(Tensor networkInput, IReadOnlyList<string> layers, ExecutionSettings? execution = null)

@@ -183,7 +183,7 @@ public abstract class RowStepTransformer<TOptions> : ITransformer, IDisposable, 
         Iterations = Options.Iterations,
         DataWeight = dataWeight,
         Seed = Options.Seed,
-        Execution = Options.FullPrecision ? Backbone.OptimizationExecution with { ComputeType = ScalarType.Float32 } : null,
+        Execution = Options.FullPrecision ? Backbone.Float32OptimizationExecution : null,
         Progress = Options.Progress is { } progress ? new RowProgress(progress, firstRow) : null,
     };
 
