@@ -63,6 +63,8 @@ if (arguments.TryGetValue("representations", out var representationList))
     return File.Exists(Path.Combine(outFolder, "quality.json")) ? RenderSaved() : 0;
 }
 
+if (arguments.ContainsKey("fit-texture"))
+    return TextureFit.Run(layers, imageNames.Select(n => ImageFile(imagesFolder, n)).ToArray(), Size, double.Parse(arguments.GetValueOrDefault("ridge", "0.01"), System.Globalization.CultureInfo.InvariantCulture));
 if (arguments.ContainsKey("feature-variation"))
     return FeatureVariation.Print(layers, imageNames.Select(n => ImageFile(imagesFolder, n)).ToArray(), Size);
 
@@ -317,12 +319,12 @@ static string TimeComparison(List<Row> rows, string[] layers)
 static Dictionary<string, string> ParseArguments(string[] args)
 {
     var result = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-    string[] flags = ["--report-only", "--unfolded", "--feature-variation"];
+    string[] flags = ["--report-only", "--unfolded", "--feature-variation", "--fit-texture"];
     for (int i = 0; i < args.Length; i++)
     {
         bool flag = flags.Contains(args[i]);
         if (!args[i].StartsWith("--", StringComparison.Ordinal) || (i + 1 >= args.Length && !flag))
-            throw new ArgumentException($"Unexpected argument '{args[i]}'. Use --layers, --representations, --visualizations, --images, --methods, --iterations, --out, --images-dir, --set, --report-only, --unfolded, --feature-variation.");
+            throw new ArgumentException($"Unexpected argument '{args[i]}'. Use --layers, --representations, --visualizations, --images, --methods, --iterations, --out, --images-dir, --set, --report-only, --unfolded, --feature-variation, --fit-texture (--ridge).");
         result[args[i][2..]] = flag ? "true" : args[++i];
     }
     return result;

@@ -36,6 +36,7 @@ internal static class SettingsOverride
                     "guidemin" => settings.WithRegularizer<TotalVariationPrior>(p => p with { Guide = (p.Guide ?? new(0.5)) with { MinGain = number() } }, new(1)),
                     "guidemax" => settings.WithRegularizer<TotalVariationPrior>(p => p with { Guide = (p.Guide ?? new(0.5)) with { MaxGain = number() } }, new(1)),
                     "guideimage" => settings.WithRegularizer<TotalVariationPrior>(p => p with { Guide = (p.Guide ?? new(0.5)) with { ImageExponent = number() } }, new(1)),
+                    "texture" => settings.WithRegularizer<TotalVariationPrior>(p => p with { Guide = (p.Guide ?? new(0.5)) with { TextureExponent = number() } }, new(1)),
                     "guideoff" => settings.WithRegularizer<TotalVariationPrior>(p => p with { Guide = null }, new(1)),
                     "floor" => settings.WithRegularizer<ContrastFloorPrior>(p => p with { Floor = number() }, new(100)),
                     "floorweight" => settings.WithRegularizer<ContrastFloorPrior>(p => p with { Weight = number() }, new(100)),

@@ -177,6 +177,22 @@ public abstract class Backbone : IDisposable
     /// </summary>
     public ExecutionSettings Float32OptimizationExecution => OptimizationExecution with { ComputeType = ScalarType.Float32 };
 
+    /// <summary>
+    /// Estimates of the original photograph's texture from a layer's target, keyed by layer name or alias
+    /// (<see cref="Regularizers.TextureEstimate"/>): the built-in ResNet18 carries them for its deep layers; other
+    /// backbones none, and presets then guide TV by Φ0's variation alone.
+    /// </summary>
+    public IReadOnlyDictionary<string, Regularizers.TextureEstimate> TextureEstimates { get; internal set; } = new Dictionary<string, Regularizers.TextureEstimate>();
+
+    /// <summary>The texture estimate for a layer (by name or alias), or null when the backbone has none.</summary>
+    public Regularizers.TextureEstimate? TextureEstimateFor(string nameOrAlias)
+    {
+        if (TextureEstimates.TryGetValue(nameOrAlias, out var estimate))
+            return estimate;
+        string canonical = ResolveLayer(nameOrAlias);
+        return TextureEstimates.FirstOrDefault(e => ResolveLayer(e.Key) == canonical).Value;
+    }
+
     /// <summary>The outputs of several layers in one pass.</summary>
     /// <exception cref="NotSupportedException">A ReLU leak is asked of a backbone that cannot make its ReLUs leaky.</exception>
     public Tensor[] Forward(Tensor networkInput, IReadOnlyList<string> layers, ExecutionSettings? execution = null)

@@ -1,3 +1,4 @@
+using Microsoft.ML.Inversion.Regularizers;
 using Onnx;
 using static TorchSharp.torch;
 
@@ -54,8 +55,20 @@ public static class PretrainedBackbones
                 throw new FileNotFoundException(
                     $"The built-in ResNet18 needs '{file}'. Add the NuGet package {ResNet18Package} (0.23.1) to your application: " +
                     "it copies DnnImageModels/ResNet18Onnx/ResNet18.onnx and DnnImageModels/ResNetPrepOnnx/ResNetPreprocess.onnx to the output folder.", file);
-        return OnnxBackbone.Load(model, ReadResNetPreprocessing(preprocess), device, ResNet18Aliases, typicalPixelNorm: 120, floatType: floatType, foldBatchNormalization: foldBatchNormalization);
+        OnnxBackbone resnet = OnnxBackbone.Load(model, ReadResNetPreprocessing(preprocess), device, ResNet18Aliases, typicalPixelNorm: 120, floatType: floatType, foldBatchNormalization: foldBatchNormalization);
+        resnet.TextureEstimates = ResNet18TextureEstimates.Value;
+        return resnet;
     }
+
+    /// <summary>The embedded resource holding the built-in ResNet18's texture estimates (<see cref="Backbone.TextureEstimates"/>).</summary>
+    public const string ResNet18TextureResource = "Microsoft.ML.Inversion.ResNet18.texture.json";
+
+    // Fitted on the 33 tuning photographs by `./build.sh quality --fit-texture` (docs/quality.md, tuning notes).
+    private static readonly Lazy<IReadOnlyDictionary<string, TextureEstimate>> ResNet18TextureEstimates = new(() =>
+    {
+        using Stream? stream = typeof(PretrainedBackbones).Assembly.GetManifestResourceStream(ResNet18TextureResource);
+        return stream is null ? new Dictionary<string, TextureEstimate>() : TextureEstimate.Load(stream, ResNet18TextureResource);
+    });
 
     /// <summary>
     /// Reads ML.NET's ResNet preprocessing graph (Split RGB, Concat as BGR, Sub MeanImage) into an

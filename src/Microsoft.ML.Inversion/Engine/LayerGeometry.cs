@@ -19,6 +19,9 @@ public sealed record LayerGeometry(int Stride, IReadOnlyList<long> OutputShape, 
     /// </summary>
     public int ConvolutionCount { get; init; }
 
+    /// <summary>The backbone's estimate of the original's texture from this layer's target, when it has one.</summary>
+    public Regularizers.TextureEstimate? Texture { get; init; }
+
     /// <summary>The number of pixels of the images.</summary>
     public long PixelCount => InputHeight * InputWidth;
 
@@ -52,6 +55,7 @@ public sealed record LayerGeometry(int Stride, IReadOnlyList<long> OutputShape, 
         {
             IsHandcrafted = backbone.IsHandcrafted,
             ConvolutionCount = description.ConvolutionCount,
+            Texture = backbone.TextureEstimateFor(layer),
         };
     }
 
