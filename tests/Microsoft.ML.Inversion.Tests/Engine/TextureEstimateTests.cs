@@ -17,17 +17,19 @@ public sealed class TextureEstimateTests
     // The report photographs were never fitted on: the estimate must land within a factor e^0.5 ≈ 1.65 of each one's
     // measured texture (the log textures of the tuning set spread with a standard deviation of 0.55).
     [TestMethod]
-    public void Pool5EstimatesTheTextureOfPhotographsItWasNotFittedOn()
+    [DataRow("stage2")]
+    [DataRow("pool5")]
+    public void EstimatesTheTextureOfPhotographsItWasNotFittedOn(string layer)
     {
         using var scope = NewDisposeScope();
-        TextureEstimate estimate = BuiltInNetwork.ResNet18.TextureEstimateFor("pool5") ?? throw new AssertFailedException("the built-in ResNet18 has no pool5 texture estimate");
+        TextureEstimate estimate = BuiltInNetwork.ResNet18.TextureEstimateFor(layer) ?? throw new AssertFailedException($"the built-in ResNet18 has no {layer} texture estimate");
         foreach (string name in new[] { "astronaut.png", "chelsea.png", "coffee.png" })
         {
             Tensor image = Photograph(name);
             using var noGrad = no_grad();
             double measured = Math.Log(ImageMeasures.NeighbourDifference(image));
-            double predicted = estimate.Predict(BuiltInNetwork.ResNet18.Featurize(image, "pool5")).item<double>();
-            Console.WriteLine($"{name}: log texture {measured:F3}, estimated {predicted:F3}");
+            double predicted = estimate.Predict(BuiltInNetwork.ResNet18.Featurize(image, layer)).item<double>();
+            Console.WriteLine($"{layer} {name}: log texture {measured:F3}, estimated {predicted:F3}");
             Assert.IsLessThan(0.5, Math.Abs(predicted - measured), $"{name}: estimated log texture {predicted:F3}, measured {measured:F3}");
         }
     }
