@@ -57,7 +57,7 @@ internal sealed record ToolArguments
         new("--layers", "a,b,c", "conv1,pool1,stage1,stage2,stage3,stage4,pool5; five spread layers for --model", "aliases, ONNX node names or module paths",
             (a, v) => a with { Layers = v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) }),
         new("--layer", "NAME", "stage3 for maximize and caricature", "one layer (same as --layers NAME)", (a, v) => a with { Layers = [v] }),
-        new("--iterations", "N", "the preset's: for the default 100 (conv1), 200 (stage2), 250 (pool1, stage1, stage3, pool5), 300 (stage4)", "optimisation steps per layer", (a, v) => a with { Iterations = Positive(v, "--iterations") }),
+        new("--iterations", "N", "the preset's: for the default 100 (conv1), 200 (stage2), 210 (pool5), 250 (pool1, stage1, stage3), 300 (stage4)", "optimisation steps per layer", (a, v) => a with { Iterations = Positive(v, "--iterations") }),
         new("--preset", "NAME", "default", "default, default-2026-11 (the previous default), ijcv2016, cvpr2015 or naive", (a, v) => a with { Preset = v }),
         new("--precision", "auto|float32", "auto", "auto: the preset's choice (the default runs pool1–pool5 in bfloat16 where the CPU has native bfloat16); float32: every step in float32",
             (a, v) => a with { Precision = OneOf(v, "--precision", "auto", "float32") }),
