@@ -82,8 +82,8 @@ internal static class LinearOperators
         }
 
         Tensor y = spatial == 2
-            ? F.conv_transpose2d(x, weight, null, strides, [0, 0], [0, 0], dilation: dilations, groups: group)
-            : F.conv_transpose1d(x, weight, null, strides[0], 0, 0, dilation: dilations[0], groups: group);
+            ? TransposedConvolution.Full2d(x, weight, strides, dilations, group)
+            : TransposedConvolution.Full2d(x.unsqueeze(2), weight.unsqueeze(2), [1, strides[0]], [1, dilations[0]], group).squeeze(2);
         // Crop (or, where the output reaches past the full result, extend with zeros) each spatial dimension.
         var torchPad = new long[2 * spatial];
         for (int d = 0; d < spatial; d++)
