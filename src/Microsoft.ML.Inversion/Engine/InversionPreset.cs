@@ -184,16 +184,20 @@ public sealed class InversionPreset
     private static readonly TotalVariationGuide AdaptiveGuide = new(0.8, Exponent: 2, MinGain: 0.25, MaxGain: 32);
 
     /// <summary>
-    /// Stride 8 (stage2) also scales each image's TV by v₀ / v̄ for its mean variation v̄, on 1.8 times the 2026-11
-    /// λTV (twice until the falling rate, which smooths a little more: 31 of 33 tuning photographs inside at 1.8, 29 at 2),
-    /// and in the preset by the backbone's texture estimate to the power −1: on the tuning set the flat photographs need
+    /// Stride 8 (stage2) also scales each image's TV by (v₀ / v̄)⁴ for its mean variation v̄, on 1.8 times the 2026-11
+    /// λTV (twice until the falling rate, which smooths a little more: 31 of 33 tuning photographs inside at 1.8, 29 at 2);
+    /// where the backbone estimates the texture (<see cref="Stride8GuideFor"/>) by v₀ / v̄ and the estimate to the power −1: on the tuning set the flat photographs need
     /// about three times the TV that textured ones can bear (λTV 3 brings foggy field 2.61 → 1.36 but moss 0.68 → 0.39).
     /// With v̄ alone (to the power 4) 30 of 33 were inside; it also smoothed the textured half of a photograph whose
     /// other half is flat (a nuthatch on bark before a blurred garden, 0.45). With the estimate carrying the whole
     /// image's share and v̄ to the power 1, all 33 lie inside (0.57–1.03) and stage2's mean error falls 0.262 → 0.259
     /// (docs/quality.md, tuning notes of 2026-12-07).
     /// </summary>
-    private static readonly TotalVariationGuide Stride8Guide = AdaptiveGuide with { MaxGain = 16, ImageExponent = 1 };
+    private static readonly TotalVariationGuide Stride8Guide = AdaptiveGuide with { MaxGain = 16, ImageExponent = 4 };
+
+    /// <summary>The stride-8 guide where the backbone estimates the original's texture (the built-in ResNet18).</summary>
+    private static TotalVariationGuide Stride8GuideFor(LayerGeometry layer) =>
+        layer.Texture is null ? Stride8Guide : Stride8Guide with { ImageExponent = 1, Texture = layer.Texture, TextureExponent = 1 };
 
     /// <summary>
     /// Stride 4 past the stem (stage1, more than two convolutions deep) on the pixel settings: v₀ = 0.65, γ = 2, gains
@@ -269,7 +273,7 @@ public sealed class InversionPreset
         LayerSettings settings = November2026Settings(layer, b);
         TotalVariationPrior Guided(TotalVariationPrior tv) => layer.Stride switch
         {
-            <= 8 => tv with { Weight = 1.8 * tv.Weight, Guide = Stride8Guide with { Texture = layer.Texture, TextureExponent = 1 } },
+            <= 8 => tv with { Weight = 1.8 * tv.Weight, Guide = Stride8GuideFor(layer) },
             <= 16 => tv with { Weight = 0.4, Guide = AdaptiveGuide with { Texture = layer.Texture, TextureExponent = 1.6 } },
             _ => tv with { Guide = AdaptiveGuide with { Texture = layer.Texture, TextureExponent = 1 } },
         };
