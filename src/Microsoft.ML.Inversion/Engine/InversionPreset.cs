@@ -298,7 +298,7 @@ public sealed class InversionPreset
     /// steps (stage3 on the tuning set: 0.210 in 300 steps against 0.235 in 350; pool5 on the report set 0.110 in 250
     /// against 0.109 in 400). The last phase at a quarter rather than a tenth settles the image on Φ0 (tuning notes,
     /// 2026-12-07; report set ×4 at pool5: error 0.121 → 0.100; a half: 0.130), which lets stage2 and stage3 take 40- and
-    /// 50-step phases (60 and 50 before) at a lower error.
+    /// 50-step phases (50 and 60 before) at a lower error.
     /// </summary>
     /// <param name="phaseSteps">The steps of each jittered phase.</param>
     /// <param name="lastPhaseSteps">The steps of the last phase; default <paramref name="phaseSteps"/>.</param>

@@ -8,7 +8,7 @@ namespace Microsoft.ML.Inversion.Tests.Engine;
 /// <summary>
 /// Issue 18's per-photograph targets for the default preset, on the real ResNet18 at full size (224×224): a flat
 /// photograph and a textured one both come out inside the roughness windows of stage1, stage2, stage3 and pool5, and
-/// pool5 is not a grey square. The 2026-11 default fails all three (lake at dusk at stage1: 4.37; foggy field at stage2: roughness 3.7;
+/// pool5 is not a grey square. The 2026-11 default fails the stage1, stage2 and pool5 ones (lake at dusk at stage1: 4.37; foggy field at stage2: roughness 3.7;
 /// pool5 contrast 0.12–0.28).
 /// </summary>
 [TestClass]

@@ -11,7 +11,7 @@ namespace Microsoft.ML.Inversion.Onnx.Operators;
 /// Runtime on the ConvTranspose test, at this repository's 2026-12-05 commit as well), while <c>conv2d</c> stayed
 /// exact there. It does stride² the arithmetic of a direct kernel; ONNX graphs rarely hold transposed convolutions.
 /// </summary>
-public static class TransposedConvolution
+internal static class TransposedConvolution
 {
     /// <summary>The full (unpadded) transposed convolution of <paramref name="x"/> [N, Cin, H, W] by
     /// <paramref name="weight"/> [Cin, Cout/groups, kH, kW]: [N, Cout, (H−1)·s + d·(kH−1) + 1, …], without bias.</summary>
