@@ -1,3 +1,4 @@
+using Microsoft.ML.Inversion.Backbones;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -46,7 +47,11 @@ public sealed class InversionDecoder : Module<Tensor, Tensor>
         // Each image's features are divided by their RMS: layers' scales differ by orders of magnitude and an image's
         // overall activation level says little about its pixels.
         Tensor normalised = features / (features.square().mean([1, 2, 3], keepdim: true).sqrt() + 1e-6);
-        Tensor hidden = functional.leaky_relu(_stem.forward(normalised), 0.2);
-        return (sigmoid(_toRgb.forward(_blocks.forward(hidden))) * 255).MoveToOuterDisposeScope();
+        Tensor hidden = functional.leaky_relu(Convolve(_stem, normalised), 0.2);
+        return (sigmoid(Convolve(_toRgb, _blocks.forward(hidden))) * 255).MoveToOuterDisposeScope();
     }
+
+    // A 3×3 convolution with padding 1, by the route CpuConvolution picks for its channel counts.
+    private static Tensor Convolve(Conv2d convolution, Tensor input) =>
+        CpuConvolution.Conv2d(input, convolution.weight!, convolution.bias, [1, 1], [1, 1], [1, 1], 1);
 }

@@ -1,3 +1,5 @@
+using Microsoft.ML.Inversion.Backbones;
+using Microsoft.ML.Inversion.Onnx.Operators;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -29,7 +31,20 @@ public sealed class UpBlock : Module<Tensor, Tensor>
     /// <summary>[N, in, h, w] → [N, out, 2h, 2w].</summary>
     public override Tensor forward(Tensor input)
     {
-        using var upsampled = functional.leaky_relu(_up.forward(input), 0.2);
-        return functional.leaky_relu(_refine.forward(upsampled), 0.2);
+        using var scope = NewDisposeScope();
+        Tensor upsampled = functional.leaky_relu(Upsample(input), 0.2);
+        return functional.leaky_relu(CpuConvolution.Conv2d(upsampled, _refine.weight!, _refine.bias, [1, 1], [1, 1], [1, 1], 1), 0.2).MoveToOuterDisposeScope();
+    }
+
+    // The 4×4, stride-2 transposed convolution; where libtorch's CPU kernel is unreliable for these channel counts
+    // (see CpuConvolution), the same function as a convolution over the zero-spread input, its border of 1 cropped.
+    private Tensor Upsample(Tensor input)
+    {
+        if (!CpuConvolution.UsesMatrixProduct(input.device, _up.weight!.shape[0], _up.weight.shape[1], 1))
+            return _up.forward(input);
+        Tensor full = TransposedConvolution.Full2d(input, _up.weight, [2, 2], [1, 1], 1);
+        long h = full.shape[2], w = full.shape[3];
+        Tensor cropped = full[.., .., 1..(int)(h - 1), 1..(int)(w - 1)];
+        return _up.bias is null ? cropped : cropped + _up.bias.reshape(1, -1, 1, 1);
     }
 }

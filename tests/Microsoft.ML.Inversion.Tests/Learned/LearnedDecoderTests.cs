@@ -12,14 +12,18 @@ public sealed class LearnedDecoderTests
 
     private static readonly string TuningFolder = Path.Combine(TestEnvironment.RepositoryRoot, "tests", "images", "tuning");
 
-    /// <summary>Six tuning photographs, small crops, a few steps per epoch.</summary>
+    /// <summary>
+    /// Six tuning photographs, small crops, a few steps per epoch. The rate is twice the default so that 24 steps
+    /// show; at 5e-3 training was on the edge of unstable and its 24-step figure followed the CPU's rounding
+    /// (0.045–0.049 with one or two threads), at 2e-3 it is 0.037–0.038 either way.
+    /// </summary>
     private static DecoderTrainingOptions Small(int epochs, int? maximumSteps = null, string? checkpoint = null) => new()
     {
         Epochs = epochs,
         BatchSize = 4,
         CropSize = 64,
         CropsPerImage = 2,
-        LearningRate = 5e-3,
+        LearningRate = 2e-3,
         MaximumSteps = maximumSteps,
         CheckpointPath = checkpoint,
     };
@@ -57,7 +61,7 @@ public sealed class LearnedDecoderTests
         Console.WriteLine($"pixel MSE on the photographs {before:F4} → {after:F4}; training loss {steps[0].Loss:F4} → {steps[^1].Loss:F4} in {steps.Count} steps at {steps[^1].ImagesPerSecond:F1} crops/s");
         Assert.HasCount(24, steps, "8 epochs of 12 crops in batches of 4");
         Assert.AreEqual(7, steps[^1].Epoch);
-        Assert.IsLessThan(before * 0.9, after, "training should lower the pixel error by more than 10% (measured: 0.0529 → 0.0448)");
+        Assert.IsLessThan(before * 0.9, after, "training should lower the pixel error by more than 10% (measured: 0.0529 → 0.0374)");
 
         Assert.IsGreaterThan(0, steps[^1].FeatureLoss, "the feature loss is part of the objective");
         Assert.IsLessThan(steps[0].LearningRate, steps[^1].LearningRate, "the schedule lowers the rate");

@@ -1,3 +1,4 @@
+using Microsoft.ML.Inversion.Backbones;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
@@ -17,10 +18,12 @@ internal static class LinearOperators
             x = F.pad(x, padding.ForTorchPad());
             symmetric = new long[spatial];
         }
-        Tensor y = spatial == 2
-            ? F.conv2d(x, weight, bias, strides, symmetric, dilations, group)
-            : F.conv1d(x, weight, bias, strides[0], symmetric[0], dilations[0], group);
-        return [y];
+        if (spatial == 2)
+            return [CpuConvolution.Conv2d(x, weight, bias, strides, symmetric, dilations, group)];
+        if (!CpuConvolution.UsesMatrixProduct(x.device, x.shape[1], weight.shape[0], group))
+            return [F.conv1d(x, weight, bias, strides[0], symmetric[0], dilations[0], group)];
+        // As a 2-D convolution of height 1, so that it takes the same route.
+        return [CpuConvolution.Conv2d(x.unsqueeze(2), weight.unsqueeze(2), bias, [1, strides[0]], [0, symmetric[0]], [1, dilations[0]], group).squeeze(2)];
     }
 
     /// <summary>Conv that first turns a channels-last input of at most <paramref name="minimumArea"/> positions back to the default layout.</summary>

@@ -1,3 +1,4 @@
+using Microsoft.ML.Inversion.Backbones;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
@@ -7,9 +8,9 @@ namespace Microsoft.ML.Inversion.Onnx.Operators;
 /// A 2-D transposed convolution written as an ordinary convolution over the input with zeros inserted between its
 /// pixels (stride − 1 of them) and the kernel flipped, channels swapped per group. It is the same function and the same
 /// gradient as libtorch's <c>conv_transpose2d</c>, whose CPU kernel returned wrong values and NaN on an AMD EPYC VM
-/// with AVX-512 BF16 once the learned decoders' tests had run in the same process (relative error 0.32 against ONNX
-/// Runtime on the ConvTranspose test, at this repository's 2026-12-05 commit as well), while <c>conv2d</c> stayed
-/// exact there. It does stride² the arithmetic of a direct kernel; ONNX graphs rarely hold transposed convolutions.
+/// with AVX-512 (relative error 0.32 against ONNX Runtime on the ConvTranspose test) for channel counts that oneDNN
+/// pads; the convolution here takes <see cref="CpuConvolution"/>'s route. It does stride² the arithmetic of a direct
+/// kernel; ONNX graphs rarely hold transposed convolutions.
 /// </summary>
 internal static class TransposedConvolution
 {
@@ -34,6 +35,6 @@ internal static class TransposedConvolution
         long inPerGroup = weight.shape[0] / groups, outPerGroup = weight.shape[1], kh = weight.shape[2], kw = weight.shape[3];
         Tensor kernel = weight.reshape(groups, inPerGroup, outPerGroup, kh, kw).transpose(1, 2)
             .reshape(groups * outPerGroup, inPerGroup, kh, kw).flip(2, 3);
-        return F.conv2d(spread, kernel, null, strides: [1, 1], padding: [dilations[0] * (kh - 1), dilations[1] * (kw - 1)], dilation: dilations, groups: groups);
+        return CpuConvolution.Conv2d(spread, kernel, null, [1, 1], [dilations[0] * (kh - 1), dilations[1] * (kw - 1)], dilations, groups);
     }
 }
