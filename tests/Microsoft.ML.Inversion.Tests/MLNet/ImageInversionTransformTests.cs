@@ -108,6 +108,9 @@ public sealed class ImageInversionTransformTests
         {
             var options = Cheap("stage1", 15);
             options.BatchSize = batchSize;
+            // In float32: bfloat16 kernels (where native) round a batch differently from a single row (0.3–0.5 grey
+            // levels after these 15 steps), which says nothing about whether rows are kept apart.
+            options.FullPrecision = true;
             using var transformer = context.Transforms.InvertImageRepresentation(options).Fit(data);
             return context.Data.CreateEnumerable<ReconstructionRow>(transformer.Transform(data), reuseRowObject: false).Select(r => r.Reconstruction!).ToArray();
         }
@@ -117,7 +120,7 @@ public sealed class ImageInversionTransformTests
         {
             using var scope = NewDisposeScope();
             Tensor difference = (ImageTensors.FromMLImage(batched[i]) - ImageTensors.FromMLImage(single[i])).abs();
-            Assert.IsLessThan(0.5, difference.mean().item<float>(), $"row {i} differs between batch sizes 3 and 1");
+            Assert.IsLessThan(0.05, difference.mean().item<float>(), $"row {i} differs between batch sizes 3 and 1");
         }
     }
 
