@@ -9,6 +9,8 @@
 #                         full-size TorchVision networks (exported into DIR by
 #                         tests/Microsoft.ML.Inversion.Benchmarks/export_full_networks.py) against ONNX Runtime:
 #                         agreement, gradient, forward time; writes its section of docs/backbones.md
+#   ./build.sh bench --convolution-scan
+#                         libtorch's CPU convolutions and ours against float64; writes docs/convolution-scan.md
 #   ./build.sh quality    measure reconstructions on the shared images; writes docs/quality.md (about 14 min on 2 cores)
 # Extra arguments after the verb go to the underlying command.
 set -euo pipefail

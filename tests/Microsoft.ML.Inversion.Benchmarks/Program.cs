@@ -27,7 +27,12 @@ using static TorchSharp.torch;
 //                               gradient, times the forward of resnet50, efficientnet_b0, mobilenet_v2, convnext_tiny and
 //                               vit_b_16 (every network with --speed-all) and writes the results into docs/backbones.md
 //                               between its full-size-networks markers (into FILE with --out).
+//
+// libtorch's CPU convolutions against ours and float64 (ConvolutionScan.cs; about a minute):
+//   ./build.sh bench --convolution-scan [--out FILE]   writes docs/convolution-scan.md
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+if (ConvolutionScan.IsRequested(args))
+    return ConvolutionScan.Run(args);
 if (NetworkBenchmarkOptions.IsRequested(args))
     return NetworkBenchmark.Run(args);
 bool quick = args.Contains("--quick");
