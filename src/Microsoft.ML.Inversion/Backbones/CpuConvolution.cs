@@ -5,7 +5,8 @@ namespace Microsoft.ML.Inversion.Backbones;
 
 /// <summary>
 /// 2-D convolution that computes the channel counts libtorch's oneDNN kernels got wrong on the CPU as a matrix product
-/// over the unfolded input (native im2col and BLAS), and every other convolution with libtorch's own kernel.
+/// over the unfolded input (native im2col and BLAS), wide strided 1×1 convolutions at stride 1 on the pixels they read,
+/// and every other convolution with libtorch's own kernel.
 /// </summary>
 /// <remarks>
 /// On a 2-core AMD EPYC VM (AVX-512 with BF16, libtorch 2.10 with oneDNN 3.7.1, 2026-12-07) libtorch computed 426 of
@@ -17,7 +18,12 @@ namespace Microsoft.ML.Inversion.Backbones;
 /// into a multiple of 32, and every count that is a multiple of 32 (ResNets) were right in every case, so they keep
 /// libtorch's kernel and its speed; the rest take the matrix product, and none of the 5,640 is then wrong
 /// (<c>./build.sh bench --convolution-scan</c>, docs/convolution-scan.md). Reduced-precision inputs take the product in
-/// float32.
+/// float32. On the same VM the backward pass of ResNet-50's and ResNet-152's stride-2 1×1 downsampling convolutions
+/// killed the process with an integer division by zero in oneDNN's blocking heuristic
+/// (<c>brg_blocking_t::est_eff_1x1</c>; the VM reports no cache sizes): 512→1024 on 28×28 and 14×14, 256→1024 on 28×28,
+/// 1024→2048 on 14×14, while 256→512, 384→1024, 512→512, 512→768 and 1024→1024 passed and every stride-1 1×1 in the
+/// default layout passed. Strided 1×1 convolutions with more than 512 outputs therefore run at stride 1 on the pixels
+/// they read, in the default layout (the same convolution); ResNet18's (at most 512 outputs) keep libtorch's kernel.
 /// </remarks>
 internal static class CpuConvolution
 {
@@ -38,12 +44,30 @@ internal static class CpuConvolution
         return !depthwise && !(safeInput && outPerGroup % SafeChannelMultiple == 0);
     }
 
+    /// <summary>Strided 1×1 convolutions with more outputs than this run at stride 1 on the pixels they read.</summary>
+    public const long StridedPointwiseOutputs = 512;
+
+    /// <summary>
+    /// Whether a 1×1, unpadded convolution with a stride above 1 and more than <see cref="StridedPointwiseOutputs"/>
+    /// outputs runs on <paramref name="device"/> (see the class remarks).
+    /// </summary>
+    public static bool IsStridedPointwise(Device device, Tensor weight, long[] strides, long[] padding) =>
+        device.type == TorchSharp.DeviceType.CPU && weight.shape[2] == 1 && weight.shape[3] == 1 && weight.shape[0] > StridedPointwiseOutputs
+        && (strides[0] > 1 || strides[1] > 1) && padding.All(p => p == 0);
+
     /// <summary>
     /// The convolution of <paramref name="input"/> [N, C, H, W] by <paramref name="weight"/> [O, C/groups, kH, kW]
     /// with symmetric <paramref name="padding"/>, as <c>conv2d</c> defines it (same values and gradients).
     /// </summary>
     public static Tensor Conv2d(Tensor input, Tensor weight, Tensor? bias, long[] strides, long[] padding, long[] dilations, long groups)
     {
+        if (IsStridedPointwise(input.device, weight, strides, padding))
+        {
+            // A strided 1×1 convolution reads only every stride-th pixel: the same convolution at stride 1 on those,
+            // in the default layout (channels-last took oneDNN into the same failing heuristic).
+            Tensor sampled = input.slice(2, 0, input.shape[2], strides[0]).slice(3, 0, input.shape[3], strides[1]).contiguous();
+            return Conv2d(sampled, weight, bias, [1, 1], padding, dilations, groups);
+        }
         if (!UsesMatrixProduct(input.device, input.shape[1], weight.shape[0], groups))
             return F.conv2d(input, weight, bias, strides, padding, dilations, groups);
 

@@ -58,6 +58,29 @@ public sealed class CpuConvolutionTests
     }
 
     [TestMethod]
+    public void AResNet50DownsamplingLayerPassesItsGradient()
+    {
+        // Stride 2, 1×1, 512→1024 on 28×28 (ResNet-50's layer3.0 downsample): oneDNN's backward killed the process
+        // with a division by zero on the VM described in CpuConvolution's remarks.
+        using var scope = NewDisposeScope();
+        var generator = new Generator(13);
+        Tensor input = randn([1, 512, 28, 28], generator: generator);
+        Tensor weight = randn([1024, 512, 1, 1], generator: generator) / Math.Sqrt(512);
+        Assert.IsTrue(CpuConvolution.IsStridedPointwise(CPU, weight, [2, 2], [0, 0]));
+        Assert.IsFalse(CpuConvolution.IsStridedPointwise(CPU, zeros(512, 256, 1, 1), [2, 2], [0, 0]), "ResNet18's widest downsampling keeps libtorch's kernel");
+        Tensor x64 = input.to_type(ScalarType.Float64).requires_grad_(true);
+        Tensor expected = F.conv2d(x64, weight.to_type(ScalarType.Float64), strides: [2, 2]);
+        expected.square().sum().backward();
+
+        Tensor x = input.detach().requires_grad_(true);
+        Tensor actual = CpuConvolution.Conv2d(x, weight, null, [2, 2], [0, 0], [1, 1], 1);
+        actual.square().sum().backward();
+        CollectionAssert.AreEqual(new long[] { 1, 1024, 14, 14 }, actual.shape);
+        Assert.IsLessThan(1e-5, RelativeError(actual, expected), "output");
+        Assert.IsLessThan(1e-5, RelativeError(x.grad!, x64.grad!), "input gradient");
+    }
+
+    [TestMethod]
     public void BFloat16InputsGiveBFloat16OutputsNearFloat32()
     {
         using var scope = NewDisposeScope();
