@@ -101,4 +101,25 @@ public sealed class OnnxOperatorEquivalenceTests
 
         AssertMatchesOnnxRuntime(path, shape, outputs);
     }
+
+    [TestMethod]
+    public void OneDimensionalConvolutionsMatchOnnxRuntime()
+    {
+        // Sequences [N, C, L]: 24 channels take CpuConvolution's matrix product, 64 libtorch's kernel.
+        long[] shape = [2, 24, 37];
+        var g = new OnnxGraphBuilder("sequence", shape, seed: 7);
+        string narrow = g.Op("Conv", ["sequence", g.Weight([24, 24, 3]), g.Weight([24])], ("pads", new long[] { 1, 1 }));
+        string wide = g.Op("Conv", [narrow, g.Weight([64, 24, 5])], ("strides", new long[] { 2 }), ("dilations", new long[] { 2 }), ("pads", new long[] { 2, 1 }));
+        string grouped = g.Op("Conv", [wide, g.Weight([64, 16, 3])], ("group", 4L), ("pads", new long[] { 1, 1 }));
+        string[] outputs = [narrow, wide, grouped];
+        foreach (string o in outputs)
+            g.Output(o);
+        string path = g.Save(Path.Combine(TestEnvironment.NewTempFolder(), "conv1d.onnx"), 13);
+
+        AssertMatchesOnnxRuntime(path, shape, outputs);
+        using var scope = NewDisposeScope();
+        using var module = OnnxGraphModule.Load(path);
+        foreach (Tensor output in module.Evaluate(randn(shape, generator: new Generator(3)), outputs))
+            Assert.IsGreaterThan(0.0, output.abs().max().item<float>(), "an all-zero output would prove nothing");
+    }
 }

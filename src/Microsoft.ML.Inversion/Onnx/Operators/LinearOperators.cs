@@ -20,9 +20,7 @@ internal static class LinearOperators
         }
         if (spatial == 2)
             return [CpuConvolution.Conv2d(x, weight, bias, strides, symmetric, dilations, group)];
-        if (!CpuConvolution.UsesMatrixProduct(x.device, x.shape[1], weight.shape[0], group))
-            return [F.conv1d(x, weight, bias, strides[0], symmetric[0], dilations[0], group)];
-        // As a 2-D convolution of height 1, so that it takes the same route.
+        // 1-D as 2-D of height 1, so that it takes the same route.
         return [CpuConvolution.Conv2d(x.unsqueeze(2), weight.unsqueeze(2), bias, [1, strides[0]], [0, symmetric[0]], [1, dilations[0]], group).squeeze(2)];
     }
 
