@@ -5,8 +5,8 @@ namespace Microsoft.ML.Inversion.Backbones;
 
 /// <summary>
 /// 2-D convolution that computes the channel counts libtorch's oneDNN kernels got wrong on the CPU as a matrix product
-/// over the unfolded input (native im2col and BLAS), wide strided 1×1 convolutions at stride 1 on the pixels they read,
-/// and every other convolution with libtorch's own kernel.
+/// over the unfolded input (native im2col and BLAS), wide 1×1 convolutions in the default layout at stride 1 (on the
+/// pixels they read), and every other convolution with libtorch's own kernel.
 /// </summary>
 /// <remarks>
 /// On a 2-core AMD EPYC VM (AVX-512 with BF16, libtorch 2.10 with oneDNN 3.7.1, 2026-12-07) libtorch computed 426 of
@@ -22,8 +22,11 @@ namespace Microsoft.ML.Inversion.Backbones;
 /// killed the process with an integer division by zero in oneDNN's blocking heuristic
 /// (<c>brg_blocking_t::est_eff_1x1</c>; the VM reports no cache sizes): 512→1024 on 28×28 and 14×14, 256→1024 on 28×28,
 /// 1024→2048 on 14×14, while 256→512, 384→1024, 512→512, 512→768 and 1024→1024 passed and every stride-1 1×1 in the
-/// default layout passed. Strided 1×1 convolutions with more than 512 outputs therefore run at stride 1 on the pixels
-/// they read, in the default layout (the same convolution); ResNet18's (at most 512 outputs) keep libtorch's kernel.
+/// default layout passed. In channels-last the same division by zero killed stride-1 1×1 convolutions too (2026-12-08:
+/// 256→1024, 512→1024, 512→2048 and 1024→2048 on 7×7 to 56×56, forward or backward; none with 576 or 768 outputs,
+/// none in the default layout), which the optimisation's layout per operator reaches on ResNet-50-like graphs at input
+/// sizes above 224. 1×1 convolutions with more than 512 outputs therefore run at stride 1 on the pixels they read, in
+/// the default layout (the same convolution); ResNet18's (at most 512 outputs) keep libtorch's kernel.
 /// </remarks>
 internal static class CpuConvolution
 {
@@ -44,16 +47,17 @@ internal static class CpuConvolution
         return !depthwise && !(safeInput && outPerGroup % SafeChannelMultiple == 0);
     }
 
-    /// <summary>Strided 1×1 convolutions with more outputs than this run at stride 1 on the pixels they read.</summary>
-    public const long StridedPointwiseOutputs = 512;
+    /// <summary>1×1 convolutions with more outputs than this run in the default layout at stride 1 on the pixels they read.</summary>
+    public const long WidePointwiseOutputs = 512;
 
     /// <summary>
-    /// Whether a 1×1, unpadded convolution with a stride above 1 and more than <see cref="StridedPointwiseOutputs"/>
-    /// outputs runs on <paramref name="device"/> (see the class remarks).
+    /// Whether <paramref name="input"/> is convolved by a 1×1, unpadded <paramref name="weight"/> with more than
+    /// <see cref="WidePointwiseOutputs"/> outputs on the CPU, at a stride above 1 or in another layout than the
+    /// default one: the convolutions oneDNN's blocking heuristic divided by zero on (see the class remarks).
     /// </summary>
-    public static bool IsStridedPointwise(Device device, Tensor weight, long[] strides, long[] padding) =>
-        device.type == TorchSharp.DeviceType.CPU && weight.shape[2] == 1 && weight.shape[3] == 1 && weight.shape[0] > StridedPointwiseOutputs
-        && (strides[0] > 1 || strides[1] > 1) && padding.All(p => p == 0);
+    public static bool IsWidePointwiseToRewrite(Tensor input, Tensor weight, long[] strides, long[] padding) =>
+        input.device.type == TorchSharp.DeviceType.CPU && weight.shape[2] == 1 && weight.shape[3] == 1 && weight.shape[0] > WidePointwiseOutputs
+        && padding.All(p => p == 0) && (strides[0] > 1 || strides[1] > 1 || !input.is_contiguous());
 
     /// <summary>
     /// The convolution of <paramref name="input"/> [N, C, H, W] by <paramref name="weight"/> [O, C/groups, kH, kW]
@@ -61,10 +65,10 @@ internal static class CpuConvolution
     /// </summary>
     public static Tensor Conv2d(Tensor input, Tensor weight, Tensor? bias, long[] strides, long[] padding, long[] dilations, long groups)
     {
-        if (IsStridedPointwise(input.device, weight, strides, padding))
+        if (IsWidePointwiseToRewrite(input, weight, strides, padding))
         {
             // A strided 1×1 convolution reads only every stride-th pixel: the same convolution at stride 1 on those,
-            // in the default layout (channels-last took oneDNN into the same failing heuristic).
+            // in the default layout.
             Tensor sampled = input.slice(2, 0, input.shape[2], strides[0]).slice(3, 0, input.shape[3], strides[1]).contiguous();
             return Conv2d(sampled, weight, bias, [1, 1], padding, dilations, groups);
         }

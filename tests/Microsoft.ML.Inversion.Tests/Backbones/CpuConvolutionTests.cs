@@ -58,26 +58,41 @@ public sealed class CpuConvolutionTests
     }
 
     [TestMethod]
-    public void AResNet50DownsamplingLayerPassesItsGradient()
+    [DataRow(512L, 28L, 2L, false, DisplayName = "512→1024 stride 2 on 28×28 (ResNet-50's layer3.0 downsample)")]
+    [DataRow(512L, 14L, 1L, true, DisplayName = "512→1024 on 14×14 in channels-last")]
+    [DataRow(256L, 28L, 1L, true, DisplayName = "256→1024 on 28×28 in channels-last (ResNet-50's layer3 at 448×448)")]
+    public void WidePointwiseLayersPassTheirGradient(long inputChannels, long size, long stride, bool channelsLast)
     {
-        // Stride 2, 1×1, 512→1024 on 28×28 (ResNet-50's layer3.0 downsample): oneDNN's backward killed the process
-        // with a division by zero on the VM described in CpuConvolution's remarks.
+        // oneDNN's forward or backward killed the process with a division by zero on these, on the VM described in
+        // CpuConvolution's remarks.
         using var scope = NewDisposeScope();
         var generator = new Generator(13);
-        Tensor input = randn([1, 512, 28, 28], generator: generator);
-        Tensor weight = randn([1024, 512, 1, 1], generator: generator) / Math.Sqrt(512);
-        Assert.IsTrue(CpuConvolution.IsStridedPointwise(CPU, weight, [2, 2], [0, 0]));
-        Assert.IsFalse(CpuConvolution.IsStridedPointwise(CPU, zeros(512, 256, 1, 1), [2, 2], [0, 0]), "ResNet18's widest downsampling keeps libtorch's kernel");
+        Tensor input = randn([1, inputChannels, size, size], generator: generator);
+        Tensor weight = randn([1024, inputChannels, 1, 1], generator: generator) / Math.Sqrt(inputChannels);
         Tensor x64 = input.to_type(ScalarType.Float64).requires_grad_(true);
-        Tensor expected = F.conv2d(x64, weight.to_type(ScalarType.Float64), strides: [2, 2]);
+        Tensor expected = F.conv2d(x64, weight.to_type(ScalarType.Float64), strides: [stride, stride]);
         expected.square().sum().backward();
 
         Tensor x = input.detach().requires_grad_(true);
-        Tensor actual = CpuConvolution.Conv2d(x, weight, null, [2, 2], [0, 0], [1, 1], 1);
+        Tensor fed = channelsLast ? x.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2) : x;
+        Assert.IsTrue(CpuConvolution.IsWidePointwiseToRewrite(fed, weight, [stride, stride], [0, 0]));
+        Tensor actual = CpuConvolution.Conv2d(fed, weight, null, [stride, stride], [0, 0], [1, 1], 1);
         actual.square().sum().backward();
-        CollectionAssert.AreEqual(new long[] { 1, 1024, 14, 14 }, actual.shape);
+        CollectionAssert.AreEqual(new long[] { 1, 1024, size / stride, size / stride }, actual.shape);
         Assert.IsLessThan(1e-5, RelativeError(actual, expected), "output");
         Assert.IsLessThan(1e-5, RelativeError(x.grad!, x64.grad!), "input gradient");
+    }
+
+    [TestMethod]
+    public void OnlyWidePointwiseLayersOutsideTheDefaultLayoutOrStridedAreRewritten()
+    {
+        using var scope = NewDisposeScope();
+        Tensor map = zeros(1, 512, 14, 14), channelsLast = map.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
+        Assert.IsFalse(CpuConvolution.IsWidePointwiseToRewrite(map, zeros(1024, 512, 1, 1), [1, 1], [0, 0]), "default layout, stride 1");
+        Assert.IsFalse(CpuConvolution.IsWidePointwiseToRewrite(channelsLast, zeros(512, 512, 1, 1), [1, 1], [0, 0]), "512 outputs");
+        Assert.IsFalse(CpuConvolution.IsWidePointwiseToRewrite(channelsLast, zeros(1024, 512, 3, 3), [1, 1], [1, 1]), "3×3");
+        Assert.IsFalse(CpuConvolution.IsWidePointwiseToRewrite(zeros(1, 256, 28, 28), zeros(512, 256, 1, 1), [2, 2], [0, 0]), "ResNet18's widest downsampling");
+        Assert.IsTrue(CpuConvolution.IsWidePointwiseToRewrite(channelsLast, zeros(1024, 512, 1, 1), [1, 1], [0, 0]));
     }
 
     [TestMethod]
