@@ -53,6 +53,8 @@ internal static class NetworkBenchmark
         set_num_threads(OnnxRuntimeRunner.Threads);
         // The engine tunes glibc's malloc before its first optimisation; the forward passes here run under the same allocator.
         bool allocatorTuned = NativeAllocatorTuning.Apply();
+        MathKernelDispatch.Enabled = !options.KeepMklVendorTest;
+        MathKernelDispatch.Apply();
         string machine = MachineDescription.Describe();
         string onnxRuntime = OnnxRuntimeRunner.Version;
         Console.WriteLine($"network benchmark: {networks.Count} networks from {options.Folder}, {options.Rounds} rounds; {machine}; ONNX Runtime {onnxRuntime}");

@@ -26,6 +26,7 @@ public abstract class Backbone : IDisposable
     protected Backbone(string name, ImagePreprocessing preprocessing, int inputHeight, int inputWidth, Device device,
         IReadOnlyDictionary<string, string>? aliases, double typicalPixelNorm)
     {
+        Engine.MathKernelDispatch.Apply();
         Name = name;
         Preprocessing = preprocessing;
         InputHeight = inputHeight;

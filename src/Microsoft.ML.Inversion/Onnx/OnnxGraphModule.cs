@@ -201,6 +201,7 @@ public sealed class OnnxGraphModule : nn.Module<Tensor, Tensor>
     {
         if (!File.Exists(path))
             throw new FileNotFoundException($"ONNX file '{path}' does not exist.", path);
+        Engine.MathKernelDispatch.Apply();
         ModelProto model;
         try
         {
