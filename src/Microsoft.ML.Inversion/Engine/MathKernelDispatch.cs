@@ -19,7 +19,7 @@ namespace Microsoft.ML.Inversion.Engine;
 /// The answer is given the way <c>LD_PRELOAD</c> of a library defining that function would give it, but in-process:
 /// the slot of libtorch_cpu.so's global offset table through which MKL calls the function is pointed at a function
 /// that returns 1. MKL asks once, at its first product, and keeps the answer, so this is applied once, when the first
-/// backbone is created, an ONNX graph is loaded or the first optimisation starts; a process that multiplies matrices
+/// backbone is created or an ONNX graph is loaded (every optimisation has a backbone); a process that multiplies matrices
 /// with TorchSharp before any of these should call <see cref="Apply"/> first. It applies on Linux on x86-64
 /// processors not made by Intel, and never
 /// when the process configures MKL's code path itself (<c>MKL_CBWR</c>, <c>MKL_ENABLE_INSTRUCTIONS</c>) or when the

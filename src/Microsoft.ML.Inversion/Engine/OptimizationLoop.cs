@@ -24,7 +24,6 @@ public static class OptimizationLoop
         ArgumentNullException.ThrowIfNull(request);
         request.Validate();
         NativeAllocatorTuning.Apply();
-        MathKernelDispatch.Apply();
         var generators = request.Seeds.Select(s => new Generator((ulong)s)).ToArray();
         try
         {
